@@ -1,0 +1,128 @@
+# vigil -- plain Makefile: libraries -> programs -> tests.
+# make            build bin/vigil-collector bin/vigil-shipper bin/vigil
+# make test       unit + fuzz-corpus replay + integration tests
+# make test SANITIZE=1   the same under ASan+UBSan (objects in build/san)
+# make fuzz FUZZ_SECONDS=N   libFuzzer run of every target (clang)
+# make install PREFIX=/usr/local DESTDIR=
+
+CC	?= cc
+PREFIX	?= /usr/local
+DESTDIR	?=
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 30
+
+ifeq ($(SANITIZE),1)
+O	:= build/san
+BIN	:= build/san/bin
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+else
+O	:= build/obj
+BIN	:= bin
+SANFLAGS :=
+endif
+
+PKGS	:= libevent_openssl libevent_pthreads openssl yajl libpcre2-8
+OPT	?= -O2 -g
+CFLAGS	+= $(OPT) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
+	-iquote core -iquote collector -iquote shipper -iquote rules $(SANFLAGS) \
+	$(shell pkg-config --cflags $(PKGS))
+LDFLAGS	+= $(SANFLAGS) -pthread
+LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lleveldb -lm
+
+CORE_SRC := $(wildcard core/*.c)
+COLL_MAINS := collector/main.c collector/vigil.c
+COLL_SRC := $(filter-out $(COLL_MAINS),$(wildcard collector/*.c))
+SHIP_MAINS := shipper/main.c
+SHIP_SRC := $(filter-out $(SHIP_MAINS),$(wildcard shipper/*.c))
+RULE_SRC := $(wildcard rules/*.c)
+
+CORE_LIB := $(O)/libcore.a
+COLL_LIB := $(O)/libcollector.a
+SHIP_LIB := $(O)/libshipper.a
+LIBS	:= $(COLL_LIB) $(SHIP_LIB) $(CORE_LIB)
+
+PROGS	:= $(BIN)/vigil-collector $(BIN)/vigil-shipper $(BIN)/vigil
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(O)/tests/replay_%,$(FUZZ_SRC))
+TOOLS	:= $(O)/tests/faultproxy $(O)/tests/loadgen
+
+all: $(PROGS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(CORE_LIB): $(patsubst %.c,$(O)/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(COLL_LIB): $(patsubst %.c,$(O)/%.o,$(COLL_SRC) $(RULE_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^ $(if $^,,/dev/null)
+$(SHIP_LIB): $(patsubst %.c,$(O)/%.o,$(SHIP_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/vigil-collector: $(O)/collector/main.o $(COLL_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(COLL_LIB) $(CORE_LIB) $(LDLIBS)
+$(BIN)/vigil: $(O)/collector/vigil.o $(COLL_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(COLL_LIB) $(CORE_LIB) $(LDLIBS)
+$(BIN)/vigil-shipper: $(O)/shipper/main.o $(SHIP_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SHIP_LIB) $(CORE_LIB) $(LDLIBS)
+
+$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(LDLIBS)
+
+tests: $(UNIT_BINS) $(REPLAY_BINS)
+
+test: all tests
+	@VIGIL_BIN=$(abspath $(BIN)) VIGIL_TESTBIN=$(abspath $(O)/tests) \
+	    sh tests/run.sh
+
+# libFuzzer builds (clang only), outside the normal object tree.
+FUZZ_O	:= build/fuzz
+FUZZ_CFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE -iquote core -iquote collector \
+	-iquote shipper -iquote rules -fsanitize=fuzzer,address,undefined \
+	$(shell pkg-config --cflags $(PKGS))
+fuzz:
+	@mkdir -p $(FUZZ_O)
+	@set -e; for f in $(FUZZ_SRC); do \
+	    n=$$(basename $$f .c); \
+	    clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(CORE_SRC) \
+	        $(COLL_SRC) $(RULE_SRC) -pthread \
+	        $$(pkg-config --libs $(PKGS)) -lleveldb -lstdc++ -lm; \
+	    mkdir -p $(FUZZ_O)/corpus-$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	    $(FUZZ_O)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        $(FUZZ_O)/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} \
+	        2>&1 | grep -E '^(#[0-9]+ *DONE|==[0-9]+==ERROR|Done)' ; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vigil/rules \
+	    $(DESTDIR)/etc/vigil $(DESTDIR)/lib/systemd/system
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 conf/collector.conf conf/shipper.conf \
+	    $(DESTDIR)$(PREFIX)/share/vigil/
+	for f in conf/*.service; do \
+	    sed 's|@PREFIX@|$(PREFIX)|g' $$f > \
+	        $(DESTDIR)/lib/systemd/system/$$(basename $$f); done
+	[ -e $(DESTDIR)/etc/vigil/collector.conf ] || \
+	    install -m 640 conf/collector.conf $(DESTDIR)/etc/vigil/
+	[ -e $(DESTDIR)/etc/vigil/shipper.conf ] || \
+	    install -m 640 conf/shipper.conf $(DESTDIR)/etc/vigil/
+
+clean:
+	rm -rf build bin
+
+.PHONY: all test tests fuzz install clean
+.SECONDARY:
+
+-include $(shell find build -name '*.d' 2>/dev/null)

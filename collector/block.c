@@ -1,0 +1,147 @@
+/*
+ * block.c -- encode and decode stored blocks of events (format in
+ * block.h).  Pure: no LevelDB, no I/O.
+ */
+#include <string.h>
+
+#include "block.h"
+#include "err.h"
+#include "proto.h"
+
+static uint64_t
+zz(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+unzz(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+int
+block_begin(struct buf *b, uint32_t count, int64_t recv_us, int32_t tzoff)
+{
+	int r;
+
+	if (count == 0 || count > BLOCK_MAX_EVENTS)
+		return ERR_RANGE;
+	if ((r = buf_put_u8(b, 1)) != 0 ||
+	    (r = buf_put_varint(b, count)) != 0 ||
+	    (r = buf_put_varint(b, zz(recv_us))) != 0)
+		return r;
+	return buf_put_varint(b, zz(tzoff));
+}
+
+int
+block_put(struct buf *b, int64_t recv_us, const struct block_ev *ev)
+{
+	int i, r;
+
+	if (ev->nextra < 0 || ev->nextra > BLOCK_EXTRA_MAX)
+		return ERR_RANGE;
+	if ((r = buf_put_varint(b, zz(ev->ts_us - recv_us))) != 0 ||
+	    (r = buf_put_varint(b, zz(ev->read_us - recv_us))) != 0 ||
+	    (r = buf_put_varint(b, ev->flags)) != 0 ||
+	    (r = buf_put_varint(b, ev->rawlen)) != 0 ||
+	    (r = buf_put(b, ev->raw, ev->rawlen)) != 0 ||
+	    (r = buf_put_varint(b, (uint64_t)ev->nextra)) != 0)
+		return r;
+	for (i = 0; i < ev->nextra; i++) {
+		if ((r = buf_put_varint(b, ev->extra[i].namelen)) != 0 ||
+		    (r = buf_put(b, ev->extra[i].name,
+		    ev->extra[i].namelen)) != 0 ||
+		    (r = buf_put_varint(b, ev->extra[i].vallen)) != 0 ||
+		    (r = buf_put(b, ev->extra[i].val, ev->extra[i].vallen)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+block_open(struct block_reader *br, const uint8_t *p, size_t len)
+{
+	uint8_t		v;
+	uint64_t	n, t, tz;
+	int		r;
+
+	memset(br, 0, sizeof(*br));
+	bufr_init(&br->rd, p, len);
+	if ((r = bufr_get_u8(&br->rd, &v)) != 0)
+		return r;
+	if (v != 1)
+		return ERR_VERSION;
+	if ((r = bufr_get_varint(&br->rd, &n)) != 0 ||
+	    (r = bufr_get_varint(&br->rd, &t)) != 0 ||
+	    (r = bufr_get_varint(&br->rd, &tz)) != 0)
+		return r;
+	if (n == 0 || n > BLOCK_MAX_EVENTS)
+		return ERR_FORMAT;
+	br->count = (uint32_t)n;
+	br->recv_us = unzz(t);
+	br->tzoff = (int32_t)unzz(tz);
+	return 0;
+}
+
+static int
+get_bytes(struct bufr *rd, const char **p, size_t *len, size_t max)
+{
+	uint64_t	n;
+	const uint8_t	*q;
+	int		r;
+
+	if ((r = bufr_get_varint(rd, &n)) != 0)
+		return r;
+	if (n > max)
+		return ERR_FORMAT;
+	if ((r = bufr_get_bytes(rd, &q, (size_t)n)) != 0)
+		return r;
+	*p = (const char *)q;
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+block_next(struct block_reader *br, struct block_ev *ev)
+{
+	uint64_t	a, b, f, n, i;
+	int		r;
+
+	if (br->index >= br->count)
+		return br->rd.left ? ERR_FORMAT : 0;
+	if ((r = bufr_get_varint(&br->rd, &a)) != 0 ||
+	    (r = bufr_get_varint(&br->rd, &b)) != 0 ||
+	    (r = bufr_get_varint(&br->rd, &f)) != 0 ||
+	    (r = get_bytes(&br->rd, &ev->raw, &ev->rawlen,
+	    PROTO_LINE_MAX)) != 0 ||
+	    (r = bufr_get_varint(&br->rd, &n)) != 0)
+		return r;
+	if (n > BLOCK_EXTRA_MAX || f > UINT32_MAX)
+		return ERR_FORMAT;
+	ev->ts_us = br->recv_us + unzz(a);
+	ev->read_us = br->recv_us + unzz(b);
+	ev->flags = (uint32_t)f;
+	ev->nextra = (int)n;
+	for (i = 0; i < n; i++)
+		if ((r = get_bytes(&br->rd, &ev->extra[i].name,
+		    &ev->extra[i].namelen, 64)) != 0 ||
+		    (r = get_bytes(&br->rd, &ev->extra[i].val,
+		    &ev->extra[i].vallen, 4096)) != 0)
+			return r;
+	br->index++;
+	return 1;
+}
+
+void
+bitmap_set(uint8_t *bm, unsigned i)
+{
+	if (i < BLOCK_MAX_EVENTS)
+		bm[i >> 3] |= 1u << (i & 7);
+}
+
+int
+bitmap_isset(const uint8_t *bm, unsigned i)
+{
+	return i < BLOCK_MAX_EVENTS && (bm[i >> 3] >> (i & 7)) & 1;
+}

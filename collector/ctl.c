@@ -1,0 +1,454 @@
+/*
+ * ctl.c -- query socket server (see ctl.h).  The accept runs on the event
+ * loop; each client gets a detached thread with a blocking socket that
+ * reads one request line, answers and closes.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/listener.h>
+#include <yajl/yajl_tree.h>
+
+#include "ctl.h"
+#include "err.h"
+#include "json.h"
+#include "log.h"
+#include "query.h"
+#include "search.h"
+#include "stats.h"
+#include "store.h"
+
+struct ctl {
+	struct evconnlistener	*lev;
+	struct store		*st;
+	char			 path[108];
+	pthread_mutex_t		 mtx;
+	int			 nclients;
+	volatile int		 stop;
+};
+
+struct client {
+	struct ctl	*ctl;
+	int		 fd;
+};
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static const char *
+ystr(yajl_val v)
+{
+	return v != NULL && YAJL_IS_STRING(v) ? v->u.string : NULL;
+}
+
+int
+ctl_req_parse(const char *line, size_t len, struct ctl_req *rq, char *err,
+    size_t errlen)
+{
+	char		 ebuf[256], *text = NULL;
+	yajl_val	 root = NULL, v;
+	const char	*p_op[] = { "op", NULL }, *p_q[] = { "query", NULL };
+	const char	*p_s[] = { "since", NULL }, *p_u[] = { "until", NULL };
+	const char	*p_l[] = { "limit", NULL }, *s;
+	int		 r = ERR_FORMAT;
+
+	memset(rq, 0, sizeof(*rq));
+	rq->since_us = LLONG_MIN;
+	rq->until_us = LLONG_MAX;
+	rq->limit = 100;
+	if (len > CTL_REQUEST_MAX) {
+		snprintf(err, errlen, "request too long");
+		return ERR_TOOBIG;
+	}
+	if ((text = strndup(line, len)) == NULL)
+		return ERR_NOMEM;
+	if (strlen(text) != len) {
+		snprintf(err, errlen, "NUL in request");
+		goto out;
+	}
+	if ((root = yajl_tree_parse(text, ebuf, sizeof(ebuf))) == NULL) {
+		snprintf(err, errlen, "bad JSON request: %.*s",
+		    (int)strcspn(ebuf, "\n"), ebuf);
+		goto out;
+	}
+	if (!YAJL_IS_OBJECT(root)) {
+		snprintf(err, errlen, "request is not an object");
+		goto out;
+	}
+	v = yajl_tree_get(root, p_op, yajl_t_string);
+	if ((s = ystr(v)) == NULL || strlen(s) >= sizeof(rq->op)) {
+		snprintf(err, errlen, "request has no valid \"op\"");
+		goto out;
+	}
+	snprintf(rq->op, sizeof(rq->op), "%s", s);
+	v = yajl_tree_get(root, p_q, yajl_t_string);
+	if ((s = ystr(v)) != NULL) {
+		if (strlen(s) >= sizeof(rq->query)) {
+			snprintf(err, errlen, "query too long");
+			r = ERR_TOOBIG;
+			goto out;
+		}
+		snprintf(rq->query, sizeof(rq->query), "%s", s);
+	}
+	if ((v = yajl_tree_get(root, p_s, yajl_t_number)) != NULL) {
+		if (!YAJL_IS_INTEGER(v)) {
+			snprintf(err, errlen, "\"since\" must be an integer");
+			goto out;
+		}
+		rq->since_us = YAJL_GET_INTEGER(v);
+	}
+	if ((v = yajl_tree_get(root, p_u, yajl_t_number)) != NULL) {
+		if (!YAJL_IS_INTEGER(v)) {
+			snprintf(err, errlen, "\"until\" must be an integer");
+			goto out;
+		}
+		rq->until_us = YAJL_GET_INTEGER(v);
+	}
+	if ((v = yajl_tree_get(root, p_l, yajl_t_number)) != NULL) {
+		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 ||
+		    YAJL_GET_INTEGER(v) > SEARCH_LIMIT_MAX) {
+			snprintf(err, errlen, "\"limit\" must be 1..%d",
+			    SEARCH_LIMIT_MAX);
+			goto out;
+		}
+		rq->limit = YAJL_GET_INTEGER(v);
+	}
+	r = 0;
+ out:
+	yajl_tree_free(root);
+	free(text);
+	return r;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ERR_IO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+struct out {
+	int		fd;
+	struct buf	b;	/* batches small writes */
+};
+
+static int
+out_flush(struct out *o)
+{
+	int r = write_all(o->fd, (const char *)o->b.d, o->b.len);
+
+	buf_reset(&o->b);
+	return r;
+}
+
+static int
+out_line(void *arg, const char *s, size_t n)
+{
+	struct out *o = arg;
+
+	if (buf_put(&o->b, s, n) != 0 || buf_put(&o->b, "\n", 1) != 0)
+		return ERR_NOMEM;
+	if (o->b.len >= 65536)
+		return out_flush(o);
+	return 0;
+}
+
+static void
+reply_error(struct out *o, const char *msg)
+{
+	struct buf	b;
+	struct json	j;
+
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_obj_open(&j);
+	json_key_str(&j, "_error", msg);
+	json_obj_close(&j);
+	out_line(o, (const char *)b.d, b.len);
+	buf_clear(&b);
+}
+
+/* peer gone?  (a tail client never sends after its request) */
+static int
+peer_gone(int fd)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+	char		c;
+
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	if (pfd.revents & (POLLHUP | POLLERR))
+		return 1;
+	return recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+}
+
+static void
+serve(struct client *cl, struct out *o)
+{
+	struct ctl_req		 rq;
+	struct query		*q = NULL;
+	struct search_req	 sr;
+	struct search_stats	 ss;
+	struct buf		 b;
+	struct json		 j;
+	char			 line[CTL_REQUEST_MAX + 2], err[512];
+	size_t			 n = 0;
+	ssize_t			 rd;
+	uint64_t		 commit;
+	int64_t			 t0;
+	struct timeval		 tv = { 10, 0 };
+
+	buf_init(&b, 0);
+	setsockopt(cl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (n < sizeof(line) - 1) {
+		rd = recv(cl->fd, line + n, sizeof(line) - 1 - n, 0);
+		if (rd < 0 && errno == EINTR)
+			continue;
+		if (rd <= 0)
+			break;
+		n += (size_t)rd;
+		if (memchr(line, '\n', n) != NULL)
+			break;
+	}
+	if (n == 0)
+		goto out;
+	if (memchr(line, '\n', n) == NULL && n >= sizeof(line) - 1) {
+		reply_error(o, "request too long");
+		goto out;
+	}
+	n = strcspn(line, "\n") < n ? strcspn(line, "\n") : n;
+	if (ctl_req_parse(line, n, &rq, err, sizeof(err)) != 0) {
+		reply_error(o, err);
+		goto out;
+	}
+	if (strcmp(rq.op, "status") == 0) {
+		if (stats_json(&b, now_us(), store_disk_bytes(cl->ctl->st),
+		    store_stream_count(cl->ctl->st)) == 0)
+			out_line(o, (const char *)b.d, b.len);
+		goto out;
+	}
+	if (strcmp(rq.op, "search") != 0 && strcmp(rq.op, "tail") != 0) {
+		snprintf(err, sizeof(err), "unknown op '%s'", rq.op);
+		reply_error(o, err);
+		goto out;
+	}
+	if (query_parse(rq.query, strlen(rq.query), &q, err,
+	    sizeof(err)) != 0) {
+		reply_error(o, err);
+		goto out;
+	}
+	if (strcmp(rq.op, "tail") == 0) {
+		commit = store_last_commit(cl->ctl->st);
+		/* confirm the follow started, so the CLI can say so */
+		out_line(o, "{\"_following\":true}", 19);
+		if (out_flush(o) != 0)
+			goto out;
+		while (!cl->ctl->stop && !peer_gone(cl->fd)) {
+			if (search_follow(cl->ctl->st, q, &commit, out_line,
+			    o) != 0 || out_flush(o) != 0)
+				break;
+			usleep(200000);
+		}
+		goto out;
+	}
+	sr.q = q;
+	sr.since_us = rq.since_us;
+	sr.until_us = rq.until_us;
+	sr.limit = (size_t)rq.limit;
+	t0 = now_us();
+	if (search_run(cl->ctl->st, &sr, out_line, o, &ss) != 0) {
+		reply_error(o, "search failed (storage error)");
+		goto out;
+	}
+	json_init(&j, &b);
+	json_obj_open(&j);
+	json_key(&j, "_end");
+	json_obj_open(&j);
+	json_key_int(&j, "matched", (int64_t)ss.matched);
+	json_key_int(&j, "returned", (int64_t)(ss.matched < sr.limit ?
+	    ss.matched : sr.limit));
+	json_key_int(&j, "blocks", (int64_t)ss.candidates);
+	json_key_int(&j, "decoded", (int64_t)ss.decoded);
+	json_key_int(&j, "took_us", now_us() - t0);
+	json_obj_close(&j);
+	json_obj_close(&j);
+	out_line(o, (const char *)b.d, b.len);
+ out:
+	out_flush(o);
+	query_free(q);
+	buf_clear(&b);
+}
+
+static void *
+client_main(void *arg)
+{
+	struct client	*cl = arg;
+	struct ctl	*ctl = cl->ctl;
+	struct out	 o;
+
+	o.fd = cl->fd;
+	buf_init(&o.b, 0);
+	serve(cl, &o);
+	buf_clear(&o.b);
+	close(cl->fd);
+	free(cl);
+	pthread_mutex_lock(&ctl->mtx);
+	ctl->nclients--;
+	pthread_mutex_unlock(&ctl->mtx);
+	return NULL;
+}
+
+static void
+ctl_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct ctl	*ctl = arg;
+	struct client	*cl;
+	pthread_t	 t;
+	pthread_attr_t	 at;
+	int		 full;
+
+	(void)lev;
+	(void)sa;
+	(void)salen;
+	pthread_mutex_lock(&ctl->mtx);
+	full = ctl->nclients >= CTL_CLIENTS_MAX;
+	if (!full)
+		ctl->nclients++;
+	pthread_mutex_unlock(&ctl->mtx);
+	if (full || (cl = malloc(sizeof(*cl))) == NULL) {
+		log_warnx("query socket: too many clients");
+		write_all(fd, "{\"_error\":\"too many clients\"}\n", 30);
+		close(fd);
+		if (!full) {
+			pthread_mutex_lock(&ctl->mtx);
+			ctl->nclients--;
+			pthread_mutex_unlock(&ctl->mtx);
+		}
+		return;
+	}
+	cl->ctl = ctl;
+	cl->fd = fd;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &at, client_main, cl) != 0) {
+		log_warn("query socket: thread");
+		close(fd);
+		free(cl);
+		pthread_mutex_lock(&ctl->mtx);
+		ctl->nclients--;
+		pthread_mutex_unlock(&ctl->mtx);
+	}
+	pthread_attr_destroy(&at);
+}
+
+struct ctl *
+ctl_new(struct event_base *base, struct store *st, const char *path,
+    int mode, gid_t gid, char *err, size_t errlen)
+{
+	struct ctl		*ctl;
+	struct sockaddr_un	 sun;
+	struct stat		 sb;
+	char			 dir[108], *slash;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &sb) == -1 && mkdir(dir, 0755) == -1) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			return NULL;
+		}
+	}
+	/* a stale socket from a crash; refuse to remove anything else */
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode)) {
+			snprintf(err, errlen, "%s exists and is not a socket",
+			    path);
+			return NULL;
+		}
+		unlink(path);
+	}
+	if ((ctl = calloc(1, sizeof(*ctl))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ctl->st = st;
+	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
+	pthread_mutex_init(&ctl->mtx, NULL);
+	ctl->lev = evconnlistener_new_bind(base, ctl_acceptcb, ctl,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+	    LEV_OPT_LEAVE_SOCKETS_BLOCKING, 16, (struct sockaddr *)&sun,
+	    sizeof(sun));
+	if (ctl->lev == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(ctl);
+		return NULL;
+	}
+	if (chmod(path, (mode_t)mode) == -1 ||
+	    (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		evconnlistener_free(ctl->lev);
+		free(ctl);
+		return NULL;
+	}
+	return ctl;
+}
+
+void
+ctl_free(struct ctl *ctl)
+{
+	int i, n;
+
+	if (ctl == NULL)
+		return;
+	evconnlistener_free(ctl->lev);
+	ctl->stop = 1;
+	for (i = 0; i < 300; i++) {
+		pthread_mutex_lock(&ctl->mtx);
+		n = ctl->nclients;
+		pthread_mutex_unlock(&ctl->mtx);
+		if (n == 0)
+			break;
+		usleep(10000);
+	}
+	unlink(ctl->path);
+	if (n == 0) {
+		pthread_mutex_destroy(&ctl->mtx);
+		free(ctl);
+	}
+	/* else: a thread is still in a long search; the process exits */
+}

@@ -1,0 +1,39 @@
+/*
+ * ctl.h -- the local query socket (docs/protocol.md, "Query socket").
+ * The CLI connects to a unix socket, sends one JSON request line and reads
+ * JSON lines back.  Each client is served by its own thread (LevelDB
+ * allows concurrent readers), so a long query never stalls ingest.
+ */
+#ifndef VIGIL_CTL_H
+#define VIGIL_CTL_H
+
+#include <sys/types.h>
+
+struct event_base;
+struct store;
+struct ctl;
+
+#define CTL_CLIENTS_MAX		32
+#define CTL_REQUEST_MAX		8192
+
+/* Create the socket at path with mode and group (gid -1: unchanged). */
+struct ctl *ctl_new(struct event_base *, struct store *, const char *path,
+	    int mode, gid_t gid, char *err, size_t errlen);
+/* Stop accepting, ask client threads to finish, wait up to 3 s, unlink. */
+void	ctl_free(struct ctl *);
+
+/*
+ * Parse one request line: the pure part, fuzzed.  Fills op ("search",
+ * "tail", "status"), query text, since/until (INT64_MIN/INT64_MAX when
+ * absent) and limit.  Returns 0 or ERR_FORMAT with err set.
+ */
+struct ctl_req {
+	char		op[16];
+	char		query[4097];
+	long long	since_us, until_us;
+	long long	limit;
+};
+int	ctl_req_parse(const char *line, size_t len, struct ctl_req *,
+	    char *err, size_t errlen);
+
+#endif

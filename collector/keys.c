@@ -1,0 +1,245 @@
+/*
+ * keys.c -- LevelDB key encoding (schema in keys.h).  Pure: no LevelDB.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "keys.h"
+
+uint32_t
+keys_hour(int64_t ts_us)
+{
+	int64_t h;
+
+	if (ts_us <= 0)
+		return 0;
+	h = ts_us / 3600000000LL;
+	return h > UINT32_MAX ? UINT32_MAX : (uint32_t)h;
+}
+
+static int
+put_ref(struct buf *b, const struct blockref *ref)
+{
+	int r;
+
+	if ((r = buf_put_u32(b, ref->stream)) != 0)
+		return r;
+	return buf_put_u64(b, ref->first_seq);
+}
+
+static int
+put_z(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (memchr(s, '\0', n) != NULL)
+		return ERR_FORMAT;
+	if (buf_put(b, s, n) != 0)
+		return ERR_TOOBIG;
+	return buf_put_u8(b, 0);
+}
+
+int
+keys_dict(struct buf *b, const char *sender, const char *instance,
+    const char *name)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'D')) != 0 || (r = put_z(b, sender)) != 0 ||
+	    (r = put_z(b, instance)) != 0)
+		return r;
+	return buf_put(b, name, strlen(name));
+}
+
+int
+keys_stream(struct buf *b, uint32_t stream)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'S')) != 0)
+		return r;
+	return buf_put_u32(b, stream);
+}
+
+int
+keys_block(struct buf *b, const struct blockref *ref)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'B')) != 0)
+		return r;
+	return put_ref(b, ref);
+}
+
+int
+keys_posting_prefix(struct buf *b, const char *field, const char *val,
+    size_t vlen)
+{
+	size_t	flen = strlen(field), i;
+	int	r;
+
+	if (flen == 0 || flen > KEYS_FIELD_MAX || vlen > KEYS_VALUE_MAX)
+		return ERR_TOOBIG;
+	if (memchr(val, '\0', vlen) != NULL)
+		return ERR_FORMAT;
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'P')) != 0 || (r = put_z(b, field)) != 0 ||
+	    (r = buf_reserve(b, vlen + 1)) != 0)
+		return r;
+	for (i = 0; i < vlen; i++) {
+		unsigned char c = val[i];
+		b->d[b->len++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	}
+	return buf_put_u8(b, 0);
+}
+
+int
+keys_posting(struct buf *b, const char *field, const char *val, size_t vlen,
+    uint32_t hour, const struct blockref *ref)
+{
+	int r;
+
+	if ((r = keys_posting_prefix(b, field, val, vlen)) != 0 ||
+	    (r = buf_put_u32(b, hour)) != 0)
+		return r;
+	return put_ref(b, ref);
+}
+
+int
+keys_time(struct buf *b, uint32_t hour, const struct blockref *ref)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'T')) != 0 || (r = buf_put_u32(b, hour)) != 0)
+		return r;
+	return put_ref(b, ref);
+}
+
+int
+keys_ingest(struct buf *b, uint64_t commit)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'R')) != 0)
+		return r;
+	return buf_put_u64(b, commit);
+}
+
+int
+keys_gap(struct buf *b, uint32_t stream, uint64_t first, uint64_t last)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'G')) != 0 || (r = buf_put_u32(b, stream)) ||
+	    (r = buf_put_u64(b, first)) != 0)
+		return r;
+	return buf_put_u64(b, last);
+}
+
+int
+keys_decode_tail(const uint8_t *k, size_t len, size_t prefixlen,
+    uint32_t *hour, struct blockref *ref)
+{
+	if (len != prefixlen + 16)
+		return ERR_FORMAT;
+	k += prefixlen;
+	*hour = be32_get(k);
+	ref->stream = be32_get(k + 4);
+	ref->first_seq = be64_get(k + 8);
+	return 0;
+}
+
+int
+keys_decode_block(const uint8_t *k, size_t len, struct blockref *ref)
+{
+	if (len != 1 + KEYS_BLOCKREF || k[0] != 'B')
+		return ERR_FORMAT;
+	ref->stream = be32_get(k + 1);
+	ref->first_seq = be64_get(k + 5);
+	return 0;
+}
+
+int
+keys_decode_ingest(const uint8_t *k, size_t len, uint64_t *commit)
+{
+	if (len != 9 || k[0] != 'R')
+		return ERR_FORMAT;
+	*commit = be64_get(k + 1);
+	return 0;
+}
+
+int
+keys_stream_encode(struct buf *b, const struct stream_rec *s)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 1)) != 0 ||
+	    (r = buf_put_cstr(b, s->sender)) != 0 ||
+	    (r = buf_put_cstr(b, s->instance)) != 0 ||
+	    (r = buf_put_cstr(b, s->name)) != 0 ||
+	    (r = buf_put_cstr(b, s->type)) != 0)
+		return r;
+	return buf_put_u64(b, s->next_seq);
+}
+
+static int
+dup_str(struct bufr *rd, char **out)
+{
+	const char	*p;
+	size_t		 n;
+	int		 r;
+
+	if ((r = bufr_get_str(rd, &p, &n, 4096)) != 0)
+		return r;
+	if (memchr(p, '\0', n) != NULL)
+		return ERR_FORMAT;
+	if ((*out = strndup(p, n)) == NULL)
+		return ERR_NOMEM;
+	return 0;
+}
+
+int
+keys_stream_decode(const uint8_t *p, size_t len, struct stream_rec *s)
+{
+	struct bufr	rd;
+	uint8_t		v;
+	int		r;
+
+	memset(s, 0, sizeof(*s));
+	bufr_init(&rd, p, len);
+	if ((r = bufr_get_u8(&rd, &v)) != 0)
+		goto out;
+	if (v != 1) {
+		r = ERR_VERSION;
+		goto out;
+	}
+	if ((r = dup_str(&rd, &s->sender)) != 0 ||
+	    (r = dup_str(&rd, &s->instance)) != 0 ||
+	    (r = dup_str(&rd, &s->name)) != 0 ||
+	    (r = dup_str(&rd, &s->type)) != 0 ||
+	    (r = bufr_get_u64(&rd, &s->next_seq)) != 0)
+		goto out;
+	r = rd.left ? ERR_FORMAT : 0;
+ out:
+	if (r != 0)
+		keys_stream_clear(s);
+	return r;
+}
+
+void
+keys_stream_clear(struct stream_rec *s)
+{
+	free(s->sender);
+	free(s->instance);
+	free(s->name);
+	free(s->type);
+	memset(s, 0, sizeof(*s));
+}

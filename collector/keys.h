@@ -1,0 +1,81 @@
+/*
+ * keys.h -- the LevelDB key schema (docs/storage.md).  Pure encoders and
+ * decoders; store.c is the only user that touches LevelDB.
+ *
+ * All integers are big endian so that keys sort numerically.
+ *
+ *   "M"                                   -> meta: u32 schema version
+ *   "D" sender 0 instance 0 stream-name   -> u32 stream id
+ *   "S" u32 stream                        -> stream record (keys_stream_*)
+ *   "B" u32 stream u64 first_seq          -> block of <= 256 events
+ *   "P" field 0 value 0 u32 hour u32 stream u64 first_seq
+ *                                         -> 32-byte bitmap of the events
+ *                                            of that block in that hour
+ *                                            carrying field=value
+ *   "T" u32 hour u32 stream u64 first_seq -> 32-byte bitmap of the events
+ *                                            of that block in that hour
+ *   "R" u64 commit                        -> u32 stream u64 first_seq
+ *                                            (ingest order, for tail)
+ *   "G" u32 stream u64 first u64 last     -> gap record
+ *
+ * "hour" is the event time (@timestamp) in hours since the epoch, clamped
+ * to [0, 2^32).  Values in "P" keys are lower-cased.
+ */
+#ifndef VIGIL_KEYS_H
+#define VIGIL_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define KEYS_BLOCKREF	12	/* u32 stream + u64 first_seq */
+#define KEYS_FIELD_MAX	64
+#define KEYS_VALUE_MAX	256	/* longer values are not indexed */
+#define KEYS_SCHEMA	1
+
+struct blockref {
+	uint32_t	stream;
+	uint64_t	first_seq;
+};
+
+uint32_t keys_hour(int64_t ts_us);
+
+int	keys_dict(struct buf *, const char *sender, const char *instance,
+	    const char *name);
+int	keys_stream(struct buf *, uint32_t stream);
+int	keys_block(struct buf *, const struct blockref *);
+/* P key; value is lower-cased while encoding.  ERR_TOOBIG if too long. */
+int	keys_posting(struct buf *, const char *field, const char *val,
+	    size_t vlen, uint32_t hour, const struct blockref *);
+/* Prefix of every P key for field=value (lower-cased), up to the hour. */
+int	keys_posting_prefix(struct buf *, const char *field, const char *val,
+	    size_t vlen);
+int	keys_time(struct buf *, uint32_t hour, const struct blockref *);
+int	keys_ingest(struct buf *, uint64_t commit);
+int	keys_gap(struct buf *, uint32_t stream, uint64_t first, uint64_t last);
+
+/*
+ * Decode the hour and block reference at the end of a P or T key.
+ * prefixlen is the length of the part before the hour.  ERR_FORMAT when
+ * the key is not prefixlen + 16 bytes long.
+ */
+int	keys_decode_tail(const uint8_t *, size_t, size_t prefixlen,
+	    uint32_t *hour, struct blockref *);
+int	keys_decode_block(const uint8_t *, size_t, struct blockref *);
+int	keys_decode_ingest(const uint8_t *, size_t, uint64_t *commit);
+
+/* Stream record value. */
+struct stream_rec {
+	char		*sender;	/* host name from the certificate */
+	char		*instance;
+	char		*name;		/* input path */
+	char		*type;		/* input type */
+	uint64_t	 next_seq;	/* next sequence not yet stored */
+};
+int	keys_stream_encode(struct buf *, const struct stream_rec *);
+/* Strings are heap copies; free with keys_stream_clear. */
+int	keys_stream_decode(const uint8_t *, size_t, struct stream_rec *);
+void	keys_stream_clear(struct stream_rec *);
+
+#endif

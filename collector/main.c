@@ -1,0 +1,287 @@
+/*
+ * vigil-collector -- accepts shippers over mutual TLS, stores their events
+ * in LevelDB and answers queries on a local socket.  main() only reads
+ * options and calls the setup_*() steps; the work is in session.c (the
+ * network), writer.c + store.c (storage) and ctl.c + search.c (queries).
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <openssl/ssl.h>
+
+#include "conf.h"
+#include "ctl.h"
+#include "err.h"
+#include "log.h"
+#include "priv.h"
+#include "session.h"
+#include "stats.h"
+#include "store.h"
+#include "tlsctx.h"
+#include "writer.h"
+
+#define DEFAULT_CONF	"/etc/vigil/collector.conf"
+
+struct ccfg {
+	char		*listen;
+	char		*data;
+	char		*tls_cert, *tls_key, *tls_ca, *tls_crl;
+	char		*socket;
+	char		*socket_group;
+	char		*socket_mode;
+	char		*user;
+	long long	 heartbeat;
+	long long	 max_sessions;
+	long long	 session_queue;
+	long long	 write_buffer;
+	long long	 tz_offset;
+};
+
+#define O(f)	offsetof(struct ccfg, f)
+static const struct conf_opt opts[] = {
+	{ "listen", CONF_STR, O(listen), "*:6515", 0, 0,
+	    "address:port for shippers (mutual TLS)" },
+	{ "data", CONF_STR, O(data), "/var/lib/vigil", 0, 0,
+	    "data directory (LevelDB)" },
+	{ "tls-cert", CONF_STR, O(tls_cert), "/etc/vigil/collector.crt", 0, 0,
+	    "collector certificate (PEM, chain allowed)" },
+	{ "tls-key", CONF_STR, O(tls_key), "/etc/vigil/collector.key", 0, 0,
+	    "collector private key (PEM)" },
+	{ "tls-ca", CONF_STR, O(tls_ca), "/etc/vigil/ca.crt", 0, 0,
+	    "CA that signs shipper certificates" },
+	{ "tls-crl", CONF_STR, O(tls_crl), NULL, 0, 0,
+	    "certificate revocation list (PEM), optional" },
+	{ "socket", CONF_STR, O(socket), "/run/vigil/collector.sock", 0, 0,
+	    "unix socket for the vigil CLI" },
+	{ "socket-group", CONF_STR, O(socket_group), NULL, 0, 0,
+	    "group allowed to query (socket group)" },
+	{ "socket-mode", CONF_STR, O(socket_mode), "0660", 0, 0,
+	    "socket permissions (octal)" },
+	{ "user", CONF_STR, O(user), NULL, 0, 0,
+	    "drop privileges to this user after start-up" },
+	{ "heartbeat", CONF_DURATION, O(heartbeat), "15s", 1, 3600,
+	    "heartbeat interval asked of shippers; 3x silence drops" },
+	{ "max-sessions", CONF_INT, O(max_sessions), "1024", 1, 65536,
+	    "maximum concurrent shipper sessions" },
+	{ "session-queue", CONF_SIZE, O(session_queue), "16M", 65536,
+	    1LL << 32, "bytes a session may have waiting for storage" },
+	{ "write-buffer", CONF_SIZE, O(write_buffer), "64M", 1 << 20,
+	    1LL << 32, "LevelDB write buffer" },
+	{ "tz-offset", CONF_DURATION, O(tz_offset), "0", -86400, 86400,
+	    "UTC offset of senders whose times carry no zone (RFC 3164)" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL }
+};
+
+static struct event_base	*base;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vigil-collector [-dnv] [-f file] "
+	    "[--listen addr:port] [--data dir]\n"
+	    "\t[--tls-cert file] [--tls-key file] [--tls-ca file] "
+	    "[--tls-crl file] [--socket path]\n");
+	exit(2);
+}
+
+static void
+die_signalcb(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopexit(base, NULL);
+}
+
+static void
+hup_signalcb(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	log_info("SIGHUP: nothing to reload yet (configuration changes "
+	    "need a restart)");
+}
+
+static void
+setup_config(int argc, char *argv[], struct ccfg *c, int *foreground,
+    int *check)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'L' },
+		{ "data", required_argument, NULL, 'D' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "tls-ca", required_argument, NULL, 'A' },
+		{ "tls-crl", required_argument, NULL, 'R' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*file = NULL, *name;
+	char		 err[CONF_ERRLEN];
+	uint64_t	 mask = 0;
+	int		 ch, verbose = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (conf_defaults(opts, c) != 0)
+		fatalx("internal error: bad option table");
+	while ((ch = getopt_long(argc, argv, "df:nvh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': *foreground = 1; break;
+		case 'f': file = optarg; break;
+		case 'n': *check = 1; break;
+		case 'v': verbose++; break;
+		case 'L': name = "listen"; goto set;
+		case 'D': name = "data"; goto set;
+		case 'C': name = "tls-cert"; goto set;
+		case 'K': name = "tls-key"; goto set;
+		case 'A': name = "tls-ca"; goto set;
+		case 'R': name = "tls-crl"; goto set;
+		case 'S': name = "socket"; goto set;
+		set:
+			if (conf_set(opts, c, &mask, name, optarg, err,
+			    sizeof(err)) != 0)
+				fatalx("--%s: %s", name, err);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_setverbose(verbose);
+	if (file == NULL && access(DEFAULT_CONF, F_OK) == 0)
+		file = DEFAULT_CONF;
+	if (file != NULL && conf_load(opts, c, mask, file, err,
+	    sizeof(err)) != 0)
+		fatalx("%s", err);
+	if (*check) {
+		if (verbose)
+			conf_dump(opts, c, stdout);
+		printf("configuration OK\n");
+		exit(0);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ccfg		 c;
+	struct store		*st = NULL;
+	struct store_opts	 so;
+	struct writer		*w;
+	struct listener		*l;
+	struct listener_cfg	 lc;
+	struct ctl		*ctl;
+	struct event		*sigev[4];
+	SSL_CTX			*ssl;
+	char			 err[1024], *end;
+	int			 foreground = 0, check = 0, mode;
+	uid_t			 uid = 0;
+	gid_t			 gid = 0, sgid = (gid_t)-1;
+	struct group		*gr;
+	struct timespec		 ts;
+
+	log_init("vigil-collector", LOG_TO_STDERR, 0);
+	setup_config(argc, argv, &c, &foreground, &check);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* privileged set-up: keys, data directory, sockets */
+	if ((ssl = tlsctx_server(c.tls_cert, c.tls_key, c.tls_ca, c.tls_crl,
+	    err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	mode = (int)strtol(c.socket_mode, &end, 8);
+	if (*end != '\0' || mode < 0 || mode > 0777)
+		fatalx("socket-mode: bad octal mode '%s'", c.socket_mode);
+	if (c.socket_group != NULL) {
+		if ((gr = getgrnam(c.socket_group)) == NULL)
+			fatalx("socket-group: unknown group '%s'",
+			    c.socket_group);
+		sgid = gr->gr_gid;
+	}
+	if (c.user != NULL) {
+		if (priv_lookup(c.user, &uid, &gid, err, sizeof(err)) != 0)
+			fatalx("user: %s", err);
+		if (mkdir(c.data, 0750) == -1 && errno != EEXIST)
+			fatal("%s", c.data);
+		if (priv_chown_dir(c.data, uid, gid) == -1)
+			fatal("chown %s", c.data);
+	}
+	/* before any thread exists (LevelDB starts one) */
+	if (!foreground) {
+		log_init("vigil-collector", LOG_TO_SYSLOG, log_getverbose());
+		if (daemon(1, 0) == -1)
+			fatal("daemon");
+	}
+	memset(&so, 0, sizeof(so));
+	so.write_buffer = (size_t)c.write_buffer;
+	so.sync = 1;
+	if (store_open(c.data, &so, &st, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+
+	if (evthread_use_pthreads() != 0)
+		fatalx("libevent without thread support");
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	stats_init((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	if ((w = writer_new(st, base, session_jobdone, NULL)) == NULL)
+		fatalx("writer: out of memory");
+	memset(&lc, 0, sizeof(lc));
+	lc.listen = c.listen;
+	lc.ssl = ssl;
+	lc.store = st;
+	lc.writer = w;
+	lc.heartbeat = (int)c.heartbeat;
+	lc.max_sessions = (int)c.max_sessions;
+	lc.inflight_max = (size_t)c.session_queue;
+	lc.tzoff = (int32_t)c.tz_offset;
+	if ((l = listener_new(base, &lc, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if ((ctl = ctl_new(base, st, c.socket, mode, sgid, err,
+	    sizeof(err))) == NULL)
+		fatalx("query socket: %s", err);
+	if (c.user != NULL && chown(c.socket, uid, sgid) == -1)
+		fatal("chown %s", c.socket);
+	if (priv_drop(c.user, uid, gid, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	if (writer_start(w) != 0)
+		fatalx("cannot start writer thread");
+
+	sigev[0] = evsignal_new(base, SIGTERM, die_signalcb, NULL);
+	sigev[1] = evsignal_new(base, SIGINT, die_signalcb, NULL);
+	sigev[2] = evsignal_new(base, SIGHUP, hup_signalcb, NULL);
+	sigev[3] = NULL;
+	for (int i = 0; i < 3; i++)
+		if (sigev[i] == NULL || event_add(sigev[i], NULL) != 0)
+			fatalx("signal events");
+
+	log_info("listening on %s, data %s, query socket %s", c.listen,
+	    c.data, c.socket);
+	event_base_dispatch(base);
+
+	listener_free(l);
+	ctl_free(ctl);
+	writer_free(w);
+	for (int i = 0; i < 3; i++)
+		event_free(sigev[i]);
+	store_close(st);
+	event_base_free(base);
+	SSL_CTX_free(ssl);
+	conf_free(opts, &c);
+	log_info("stopped");
+	return 0;
+}

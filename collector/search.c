@@ -1,0 +1,448 @@
+/*
+ * search.c -- query execution (see search.h).  Reads through store.c
+ * iterators; decodes blocks with block.c and events with decode.c.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "block.h"
+#include "decode.h"
+#include "err.h"
+#include "json.h"
+#include "keys.h"
+#include "search.h"
+
+#define TERMS_MAX	8
+#define META_CACHE	64
+
+struct cand {
+	uint32_t	hour;
+	struct blockref	ref;
+	uint8_t		bm[BLOCK_BITMAP];
+};
+
+struct hit {
+	int64_t		ts;
+	uint32_t	stream;
+	uint64_t	seq;
+	size_t		off, len;
+};
+
+struct ctx {
+	struct store		*st;
+	struct stream_meta	 meta[META_CACHE];
+	uint32_t		 metaid[META_CACHE];
+	int			 metaok[META_CACHE];
+	struct buf		 blk, key, line;
+	struct record		 ev;
+};
+
+static const struct stream_meta *
+meta_get(struct ctx *c, uint32_t id)
+{
+	int i = id % META_CACHE;
+
+	if (c->metaok[i] && c->metaid[i] == id)
+		return &c->meta[i];
+	if (store_stream_meta(c->st, id, &c->meta[i]) != 0)
+		return NULL;
+	c->metaid[i] = id;
+	c->metaok[i] = 1;
+	return &c->meta[i];
+}
+
+static const char *const flagnames[] = {
+	"malformed", "truncated", "no_time", "gap", "bad_utf8"
+};
+
+int
+search_render(struct buf *out, const struct record *ev,
+    const struct stream_meta *m, uint64_t seq)
+{
+	struct json	j;
+	int		i;
+
+	json_init(&j, out);
+	json_obj_open(&j);
+	json_key_time(&j, "@timestamp", ev->ts_us);
+	for (i = 0; i < ev->nfields; i++)
+		json_key_strn(&j, ev->f[i].name, ev->f[i].val, ev->f[i].len);
+	json_key_time(&j, "event.created", ev->read_us);
+	json_key_time(&j, "event.ingested", ev->recv_us);
+	json_key_int(&j, "event.sequence", (int64_t)seq);
+	if (m != NULL)
+		json_key_str(&j, "agent.id", m->instance);
+	if (ev->flags) {
+		json_key(&j, "vigil.flags");
+		json_arr_open(&j);
+		for (i = 0; i < 5; i++)
+			if (ev->flags & (1u << i))
+				json_str(&j, flagnames[i],
+				    strlen(flagnames[i]));
+		json_arr_close(&j);
+	}
+	json_key_strn(&j, "event.original", ev->raw, ev->rawlen);
+	json_obj_close(&j);
+	return json_error(&j);
+}
+
+/*
+ * Decode the events of one block that the bitmap names (all when bm is
+ * NULL) and call fn for each event that matches q and the time range.
+ */
+typedef int (*visitfn)(void *arg, struct ctx *, const struct record *,
+    const struct stream_meta *, uint64_t seq);
+
+static int
+visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
+    const struct query *q, int64_t since, int64_t until, visitfn fn,
+    void *arg, uint64_t *decoded)
+{
+	const struct stream_meta	*m;
+	struct block_reader		 br;
+	struct block_ev			 be;
+	struct decode_ctx		 dc;
+	unsigned			 idx;
+	int				 r;
+
+	if ((m = meta_get(c, ref->stream)) == NULL)
+		return 0;
+	if ((r = store_get_block(c->st, ref, &c->blk)) != 0)
+		return r == ERR_NOTFOUND ? 0 : r;
+	if ((r = block_open(&br, c->blk.d, c->blk.len)) != 0)
+		return 0;	/* damaged block: skipped, verify reports it */
+	dc.recv_us = br.recv_us;
+	dc.tzoff = br.tzoff;
+	dc.sender = m->sender;
+	dc.type = m->type;
+	dc.path = m->name;
+	for (idx = 0; (r = block_next(&br, &be)) == 1; idx++) {
+		if (bm != NULL && !bitmap_isset(bm, idx))
+			continue;
+		if (be.ts_us < since || be.ts_us >= until)
+			continue;
+		decode_event(&dc, be.raw, be.rawlen, be.read_us, &c->ev);
+		c->ev.ts_us = be.ts_us;
+		c->ev.flags = be.flags;
+		(*decoded)++;
+		if (q != NULL && !query_match(q, &c->ev))
+			continue;
+		if ((r = fn(arg, c, &c->ev, m, ref->first_seq + idx)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Collect candidates for one posting prefix (or the T index). */
+static int
+collect(struct ctx *c, const uint8_t *prefix, size_t plen, uint32_t h0,
+    uint32_t h1, struct cand **cv, size_t *nc)
+{
+	struct store_iter	*it;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl, cap = *nc;
+	struct cand		*nv, cd;
+	int			 r = 0;
+
+	if ((it = store_iter_new(c->st)) == NULL)
+		return ERR_NOMEM;
+	buf_reset(&c->key);
+	if ((r = buf_put(&c->key, prefix, plen)) != 0 ||
+	    (r = buf_put_u32(&c->key, h0)) != 0)
+		goto out;
+	for (store_iter_seek(it, c->key.d, c->key.len); store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl < plen || memcmp(k, prefix, plen) != 0)
+			break;
+		if (keys_decode_tail(k, kl, plen, &cd.hour, &cd.ref) != 0)
+			continue;
+		if (cd.hour > h1)
+			break;
+		v = store_iter_value(it, &vl);
+		if (vl != BLOCK_BITMAP)
+			continue;
+		memcpy(cd.bm, v, BLOCK_BITMAP);
+		if (*nc == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((nv = reallocarray(*cv, cap, sizeof(*nv))) ==
+			    NULL) {
+				r = ERR_NOMEM;
+				goto out;
+			}
+			*cv = nv;
+		}
+		(*cv)[(*nc)++] = cd;
+	}
+ out:
+	store_iter_free(it);
+	return r;
+}
+
+/* AND the bitmaps of cv with the postings of another term; drop empties */
+static int
+intersect(struct ctx *c, const uint8_t *prefix, size_t plen,
+    struct cand *cv, size_t *nc)
+{
+	struct store_iter	*it;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl, i, j, out = 0;
+	int			 any, r = 0;
+
+	if ((it = store_iter_new(c->st)) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < *nc; i++) {
+		buf_reset(&c->key);
+		if ((r = buf_put(&c->key, prefix, plen)) != 0 ||
+		    (r = buf_put_u32(&c->key, cv[i].hour)) != 0 ||
+		    (r = buf_put_u32(&c->key, cv[i].ref.stream)) != 0 ||
+		    (r = buf_put_u64(&c->key, cv[i].ref.first_seq)) != 0)
+			goto out;
+		store_iter_seek(it, c->key.d, c->key.len);
+		if (!store_iter_valid(it))
+			continue;
+		k = store_iter_key(it, &kl);
+		if (kl != c->key.len || memcmp(k, c->key.d, kl) != 0)
+			continue;
+		v = store_iter_value(it, &vl);
+		if (vl != BLOCK_BITMAP)
+			continue;
+		for (any = 0, j = 0; j < BLOCK_BITMAP; j++)
+			any |= (cv[i].bm[j] &= v[j]);
+		if (any)
+			cv[out++] = cv[i];
+	}
+	*nc = out;
+ out:
+	store_iter_free(it);
+	return r;
+}
+
+struct runarg {
+	struct buf	 lines;
+	struct hit	*hits;
+	size_t		 nhits, cap;
+};
+
+static int
+run_visit(void *arg, struct ctx *c, const struct record *ev,
+    const struct stream_meta *m, uint64_t seq)
+{
+	struct runarg	*ra = arg;
+	struct hit	*nh;
+	size_t		 off = ra->lines.len;
+	int		 r;
+
+	(void)c;
+	if ((r = search_render(&ra->lines, ev, m, seq)) != 0)
+		return r;
+	if (ra->nhits == ra->cap) {
+		ra->cap = ra->cap ? ra->cap * 2 : 256;
+		if ((nh = reallocarray(ra->hits, ra->cap, sizeof(*nh))) ==
+		    NULL)
+			return ERR_NOMEM;
+		ra->hits = nh;
+	}
+	nh = &ra->hits[ra->nhits++];
+	nh->ts = ev->ts_us;
+	nh->stream = 0;
+	nh->seq = seq;
+	nh->off = off;
+	nh->len = ra->lines.len - off;
+	return 0;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return 0;
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->hour != y->hour)
+		return x->hour < y->hour ? -1 : 1;
+	if (x->ref.stream != y->ref.stream)
+		return x->ref.stream < y->ref.stream ? -1 : 1;
+	if (x->ref.first_seq != y->ref.first_seq)
+		return x->ref.first_seq < y->ref.first_seq ? -1 : 1;
+	return 0;
+}
+
+static struct ctx *
+ctx_new(struct store *st)
+{
+	struct ctx *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->st = st;
+	buf_init(&c->blk, 0);
+	buf_init(&c->key, 0);
+	buf_init(&c->line, 0);
+	return c;
+}
+
+static void
+ctx_free(struct ctx *c)
+{
+	if (c == NULL)
+		return;
+	buf_clear(&c->blk);
+	buf_clear(&c->key);
+	buf_clear(&c->line);
+	free(c);
+}
+
+int
+search_run(struct store *st, const struct search_req *req,
+    search_emitfn emit, void *arg, struct search_stats *ss)
+{
+	struct ctx	*c = NULL;
+	struct cand	*cv = NULL;
+	size_t		 nc = 0, nterms, i, idx, first;
+	const char	*fields[TERMS_MAX], *vals[TERMS_MAX];
+	struct buf	 pre[TERMS_MAX];
+	int		 npre = 0, t, r = ERR_NOMEM;
+	uint32_t	 h0, h1, hour;
+	struct runarg	 ra;
+	size_t		 limit = req->limit ? req->limit : 100;
+
+	memset(&ra, 0, sizeof(ra));
+	memset(ss, 0, sizeof(*ss));
+	buf_init(&ra.lines, 0);
+	if ((c = ctx_new(st)) == NULL)
+		goto out;
+	h0 = req->since_us == INT64_MIN ? 0 : keys_hour(req->since_us);
+	h1 = req->until_us == INT64_MAX ? UINT32_MAX :
+	    keys_hour(req->until_us);
+	nterms = req->q ? query_required_terms(req->q, fields, vals,
+	    TERMS_MAX) : 0;
+	for (i = 0; i < nterms; i++) {
+		if (!decode_indexed(fields[i]))
+			continue;
+		buf_init(&pre[npre], 0);
+		if (keys_posting_prefix(&pre[npre], fields[i], vals[i],
+		    strlen(vals[i])) != 0) {
+			buf_clear(&pre[npre]);
+			continue;
+		}
+		npre++;
+	}
+	if (npre == 0) {
+		uint8_t tp = 'T';
+
+		r = collect(c, &tp, 1, h0, h1, &cv, &nc);
+	} else {
+		r = collect(c, pre[0].d, pre[0].len, h0, h1, &cv, &nc);
+		for (t = 1; r == 0 && t < npre && nc > 0; t++)
+			r = intersect(c, pre[t].d, pre[t].len, cv, &nc);
+	}
+	if (r != 0)
+		goto out;
+	qsort(cv, nc, sizeof(*cv), cand_cmp);
+	ss->candidates = nc;
+	/* newest hour first; stop after the hour in which limit is met */
+	idx = nc;
+	while (idx > 0) {
+		hour = cv[idx - 1].hour;
+		for (first = idx; first > 0 && cv[first - 1].hour == hour;
+		    first--)
+			;
+		for (i = first; i < idx; i++)
+			if ((r = visit_block(c, &cv[i].ref, cv[i].bm, req->q,
+			    req->since_us, req->until_us, run_visit, &ra,
+			    &ss->decoded)) != 0)
+				goto out;
+		idx = first;
+		if (ra.nhits >= limit)
+			break;
+	}
+	qsort(ra.hits, ra.nhits, sizeof(*ra.hits), hit_cmp);
+	ss->matched = ra.nhits;
+	i = ra.nhits > limit ? ra.nhits - limit : 0;
+	for (; i < ra.nhits; i++)
+		if (emit(arg, (const char *)ra.lines.d + ra.hits[i].off,
+		    ra.hits[i].len) != 0)
+			break;
+	r = 0;
+ out:
+	for (t = 0; t < npre; t++)
+		buf_clear(&pre[t]);
+	free(cv);
+	free(ra.hits);
+	buf_clear(&ra.lines);
+	ctx_free(c);
+	return r;
+}
+
+struct followarg {
+	search_emitfn	 emit;
+	void		*arg;
+};
+
+static int
+follow_visit(void *arg, struct ctx *c, const struct record *ev,
+    const struct stream_meta *m, uint64_t seq)
+{
+	struct followarg	*fa = arg;
+	int			 r;
+
+	buf_reset(&c->line);
+	if ((r = search_render(&c->line, ev, m, seq)) != 0)
+		return r;
+	return fa->emit(fa->arg, (const char *)c->line.d, c->line.len);
+}
+
+int
+search_follow(struct store *st, const struct query *q, uint64_t *commit,
+    search_emitfn emit, void *arg)
+{
+	struct ctx		*c;
+	struct store_iter	*it;
+	struct followarg	 fa = { emit, arg };
+	struct blockref		 ref;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl;
+	uint64_t		 n, decoded = 0, last;
+	int			 r = 0;
+
+	last = store_last_commit(st);
+	if (last <= *commit)
+		return 0;
+	if ((c = ctx_new(st)) == NULL)
+		return ERR_NOMEM;
+	if ((it = store_iter_new(st)) == NULL) {
+		ctx_free(c);
+		return ERR_NOMEM;
+	}
+	keys_ingest(&c->key, *commit + 1);
+	for (store_iter_seek(it, c->key.d, c->key.len); store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (keys_decode_ingest(k, kl, &n) != 0 || n > last)
+			break;
+		v = store_iter_value(it, &vl);
+		*commit = n;
+		if (vl != KEYS_BLOCKREF)
+			continue;
+		ref.stream = be32_get(v);
+		ref.first_seq = be64_get(v + 4);
+		if ((r = visit_block(c, &ref, NULL, q, INT64_MIN, INT64_MAX,
+		    follow_visit, &fa, &decoded)) != 0)
+			break;
+	}
+	store_iter_free(it);
+	ctx_free(c);
+	return r;
+}

@@ -1,0 +1,656 @@
+/*
+ * session.c -- the collector's network shell: accept TLS peers, frame
+ * their bytes, and turn frames into writer jobs (see session.h).
+ *
+ * Session states:
+ *   HANDSHAKE --TLS ok, cert name usable--> WAIT_HELLO --HELLO--> READY
+ *   any state --error/EOF/timeout--> closed (freed when no job refers
+ *   to it any more).
+ * A session stops reading while it has more than inflight_max bytes
+ * queued for the writer (backpressure), and reads again below half.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <openssl/err.h>
+
+#include "buf.h"
+#include "err.h"
+#include "log.h"
+#include "proto.h"
+#include "session.h"
+#include "stats.h"
+#include "store.h"
+#include "tlsctx.h"
+#include "writer.h"
+
+enum sess_state { S_HANDSHAKE, S_WAIT_HELLO, S_READY, S_CLOSING };
+
+struct wire_map {
+	uint32_t	wire;
+	uint32_t	store;
+};
+
+struct session {
+	struct listener		*l;
+	struct bufferevent	*bev;
+	enum sess_state		 state;
+	char			 addr[64];
+	char			 name[256];	/* from the certificate */
+	int			 refs;		/* queued writer jobs */
+	int			 dead;		/* bev freed */
+	int			 paused;
+	size_t			 inflight;
+	uint32_t		 nmap;
+	struct wire_map		 map[PROTO_STREAMS_MAX];
+	struct buf		 out;		/* scratch for frames */
+};
+
+struct listener {
+	struct listener_cfg	 cfg;
+	struct event_base	*base;
+	struct evconnlistener	*lev;
+	int			 nsessions;
+};
+
+static void	session_readcb(struct bufferevent *, void *);
+static void	session_eventcb(struct bufferevent *, short, void *);
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+listen_addr_parse(const char *s, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	char			 host[256];
+	const char		*colon, *port;
+	char			*end;
+	long			 p;
+	size_t			 hl;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		if ((colon = strstr(s, "]:")) == NULL)
+			return ERR_FORMAT;
+		hl = colon - s - 1;
+		port = colon + 2;
+		if (hl >= sizeof(host))
+			return ERR_FORMAT;
+		memcpy(host, s + 1, hl);
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return ERR_FORMAT;
+		hl = colon - s;
+		port = colon + 1;
+		if (hl >= sizeof(host))
+			return ERR_FORMAT;
+		memcpy(host, s, hl);
+	}
+	host[hl] = '\0';
+	p = strtol(port, &end, 10);
+	if (*port == '\0' || *end != '\0' || p < 1 || p > 65535)
+		return ERR_FORMAT;
+	if (hl == 0 || strcmp(host, "*") == 0 || strcmp(host, "0.0.0.0") == 0) {
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_ANY);
+		sin->sin_port = htons((uint16_t)p);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)p);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return ERR_FORMAT;
+}
+
+static void
+addr_str(const struct sockaddr *sa, char *out, size_t outlen)
+{
+	char h[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, h, sizeof(h));
+		snprintf(out, outlen, "[%s]:%u", h, ntohs(s6->sin6_port));
+	} else {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, h, sizeof(h));
+		snprintf(out, outlen, "%s:%u", h, ntohs(s4->sin_port));
+	}
+}
+
+static void
+session_maybe_free(struct session *s)
+{
+	if (!s->dead || s->refs > 0)
+		return;
+	buf_clear(&s->out);
+	free(s);
+}
+
+/* Drop the connection now.  reason NULL: already logged. */
+static void
+session_close(struct session *s, const char *reason)
+{
+	if (s->dead)
+		return;
+	if (reason != NULL)
+		log_info("%s%s%s: closed: %s", s->addr, s->name[0] ? " " : "",
+		    s->name, reason);
+	if (s->state != S_HANDSHAKE && s->name[0])
+		stats_sender_disconnect(s->name);
+	if (s->state != S_HANDSHAKE)
+		STATS_ADD(sessions, -1);
+	bufferevent_free(s->bev);
+	s->bev = NULL;
+	s->dead = 1;
+	s->l->nsessions--;
+	session_maybe_free(s);
+}
+
+static void
+session_drainedcb(struct bufferevent *bev, void *arg)
+{
+	struct session *s = arg;
+
+	(void)bev;
+	session_close(s, NULL);
+}
+
+/*
+ * A protocol error: log once, tell the peer why with an ERROR frame, and
+ * close once it is written (or after 5 s).
+ */
+static void
+session_fail(struct session *s, const char *fmt, ...)
+{
+	char		reason[256];
+	va_list		ap;
+	struct timeval	tv = { 5, 0 };
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	log_warnx("%s%s%s: closing: %s", s->addr, s->name[0] ? " " : "",
+	    s->name, reason);
+	STATS_ADD(proto_errors, 1);
+	buf_reset(&s->out);
+	if (s->state == S_HANDSHAKE ||
+	    proto_error_encode(&s->out, reason) != 0) {
+		session_close(s, NULL);
+		return;
+	}
+	s->state = S_CLOSING;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, session_drainedcb, session_eventcb, s);
+	bufferevent_set_timeouts(s->bev, NULL, &tv);
+	bufferevent_write(s->bev, s->out.d, s->out.len);
+}
+
+static int
+session_send(struct session *s)
+{
+	if (s->dead || s->state == S_CLOSING)
+		return 0;
+	if (bufferevent_write(s->bev, s->out.d, s->out.len) != 0)
+		return ERR_NOMEM;
+	return 0;
+}
+
+static void
+session_hello(struct session *s, const uint8_t *p, size_t len)
+{
+	struct proto_hello	*h = NULL;
+	struct proto_welcome	*w = NULL;
+	char			 claimed[256], role[16], vm[64], inst[80];
+	char			 name[PROTO_STR_MAX + 1], type[65];
+	uint64_t		 next;
+	uint32_t		 id;
+	uint16_t		 i;
+	int			 r;
+
+	if ((h = malloc(sizeof(*h))) == NULL ||
+	    (w = malloc(sizeof(*w))) == NULL) {
+		session_close(s, "out of memory");
+		goto out;
+	}
+	if ((r = proto_hello_decode(p, len, h)) != 0) {
+		session_fail(s, "bad HELLO: %s", err_str(r));
+		goto out;
+	}
+	snprintf(claimed, sizeof(claimed), "%.*s", (int)h->hostnamelen,
+	    h->hostname);
+	snprintf(role, sizeof(role), "%.*s", (int)h->rolelen, h->role);
+	snprintf(vm, sizeof(vm), "%.*s", (int)h->vm_uuidlen, h->vm_uuid);
+	snprintf(inst, sizeof(inst), "%.*s", (int)h->instancelen,
+	    h->instance);
+	if (memchr(inst, '\0', h->instancelen) != NULL) {
+		session_fail(s, "bad HELLO: NUL in instance");
+		goto out;
+	}
+	if (strcasecmp(claimed, s->name) != 0)
+		log_warnx("%s %s: hello claims host name '%s'; the "
+		    "certificate's name is used", s->addr, s->name, claimed);
+	memset(w, 0, sizeof(*w) - sizeof(w->streams));
+	w->version = PROTO_VERSION;
+	w->heartbeat = (uint32_t)s->l->cfg.heartbeat;
+	w->nstreams = h->nstreams;
+	for (i = 0; i < h->nstreams; i++) {
+		if (memchr(h->streams[i].name, '\0', h->streams[i].namelen) ||
+		    memchr(h->streams[i].type, '\0', h->streams[i].typelen) ||
+		    h->streams[i].namelen == 0) {
+			session_fail(s, "bad HELLO: stream %u name",
+			    h->streams[i].id);
+			goto out;
+		}
+		snprintf(name, sizeof(name), "%.*s",
+		    (int)h->streams[i].namelen, h->streams[i].name);
+		snprintf(type, sizeof(type), "%.*s",
+		    (int)h->streams[i].typelen, h->streams[i].type);
+		if (store_stream_lookup(s->l->cfg.store, s->name, inst, name,
+		    type[0] ? type : "other", &id, &next) != 0) {
+			session_fail(s, "storage error");
+			goto out;
+		}
+		s->map[i].wire = h->streams[i].id;
+		s->map[i].store = id;
+		memset(&w->streams[i], 0, sizeof(w->streams[i]));
+		w->streams[i].id = h->streams[i].id;
+		w->streams[i].next_seq = next;
+	}
+	s->nmap = h->nstreams;
+	buf_reset(&s->out);
+	if (proto_welcome_encode(&s->out, w) != 0 || session_send(s) != 0) {
+		session_close(s, "cannot send WELCOME");
+		goto out;
+	}
+	s->state = S_READY;
+	STATS_ADD(sessions, 1);
+	stats_sender_connect(s->name, claimed, role, vm, s->addr, now_us());
+	log_info("%s %s: hello: role %s%s%s, %u streams", s->addr, s->name,
+	    role[0] ? role : "?", vm[0] ? ", vm " : "", vm, h->nstreams);
+ out:
+	free(h);
+	free(w);
+}
+
+static int
+map_stream(struct session *s, uint32_t wire, uint32_t *store)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nmap; i++)
+		if (s->map[i].wire == wire) {
+			*store = s->map[i].store;
+			return 0;
+		}
+	return ERR_NOTFOUND;
+}
+
+static void
+session_job(struct session *s, enum wjob_kind kind, const uint8_t *p,
+    size_t len)
+{
+	struct wjob	*j;
+	int		 r;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->payload = malloc(len)) == NULL) {
+		free(j);
+		session_close(s, "out of memory");
+		return;
+	}
+	memcpy(j->payload, p, len);
+	j->plen = len;
+	j->kind = kind;
+	if (kind == WJOB_BATCH) {
+		r = proto_batch_decode(j->payload, len, &j->batch);
+		if (r == 0)
+			r = map_stream(s, j->batch.stream, &j->stream);
+		j->wire_stream = j->batch.stream;
+	} else {
+		r = proto_gap_decode(j->payload, len, &j->gap);
+		if (r == 0)
+			r = map_stream(s, j->gap.stream, &j->stream);
+		j->wire_stream = j->gap.stream;
+	}
+	if (r != 0) {
+		wjob_free(j);
+		session_fail(s, "bad %s: %s", kind == WJOB_BATCH ? "BATCH" :
+		    "GAP", r == ERR_NOTFOUND ? "unknown stream" : err_str(r));
+		return;
+	}
+	j->sess = s;
+	j->recv_us = now_us();
+	j->tzoff = s->l->cfg.tzoff;
+	s->refs++;
+	s->inflight += len;
+	STATS_ADD(queue_bytes, (int64_t)len);
+	if (kind == WJOB_BATCH) {
+		STATS_ADD(received, j->batch.count);
+		stats_sender_add(s->name, j->batch.count, 0, 0, 0);
+	}
+	stats_sender_seen(s->name, j->recv_us);
+	if (s->inflight > s->l->cfg.inflight_max && !s->paused) {
+		s->paused = 1;
+		bufferevent_disable(s->bev, EV_READ);
+	}
+	writer_submit(s->l->cfg.writer, j);
+}
+
+void
+session_jobdone(struct wjob *j, void *arg)
+{
+	struct session		*s = j->sess;
+	struct proto_ack	 a;
+
+	(void)arg;
+	s->refs--;
+	s->inflight -= j->plen;
+	STATS_ADD(queue_bytes, -(int64_t)j->plen);
+	if (j->status == 0) {
+		STATS_ADD(stored, j->stored);
+		STATS_ADD(dups, j->dups);
+		STATS_ADD(gaps, (int64_t)j->gapn);
+		stats_sender_add(s->name, 0, j->stored, j->dups, j->gapn);
+	}
+	if (s->dead || s->state == S_CLOSING) {
+		wjob_free(j);
+		session_maybe_free(s);
+		return;
+	}
+	if (j->status != 0) {
+		session_fail(s, "storage error: %s", err_str(j->status));
+		wjob_free(j);
+		return;
+	}
+	a.stream = j->wire_stream;
+	a.through = j->kind == WJOB_BATCH ?
+	    j->batch.first_seq + j->batch.count - 1 : j->gap.last_seq;
+	wjob_free(j);
+	buf_reset(&s->out);
+	if (proto_ack_encode(&s->out, &a) != 0 || session_send(s) != 0) {
+		session_close(s, "cannot send ACK");
+		return;
+	}
+	STATS_ADD(acks, 1);
+	if (s->paused && s->inflight <= s->l->cfg.inflight_max / 2) {
+		s->paused = 0;
+		bufferevent_enable(s->bev, EV_READ);
+		/* frames may already wait in the input buffer */
+		session_readcb(s->bev, s);
+	}
+}
+
+static void
+session_frame(struct session *s, uint8_t type, const uint8_t *p, size_t len)
+{
+	uint64_t nonce;
+
+	if (s->state == S_WAIT_HELLO && type != PROTO_HELLO) {
+		session_fail(s, "%s before HELLO", proto_type_name(type));
+		return;
+	}
+	switch (type) {
+	case PROTO_HELLO:
+		if (s->state != S_WAIT_HELLO) {
+			session_fail(s, "second HELLO");
+			return;
+		}
+		session_hello(s, p, len);
+		break;
+	case PROTO_BATCH:
+		session_job(s, WJOB_BATCH, p, len);
+		break;
+	case PROTO_GAP:
+		session_job(s, WJOB_GAP, p, len);
+		break;
+	case PROTO_PING:
+		if (proto_ping_decode(p, len, &nonce) != 0) {
+			session_fail(s, "bad PING");
+			return;
+		}
+		stats_sender_seen(s->name, now_us());
+		buf_reset(&s->out);
+		if (proto_ping_encode(&s->out, PROTO_PONG, nonce) != 0 ||
+		    session_send(s) != 0)
+			session_close(s, "cannot send PONG");
+		break;
+	case PROTO_PONG:
+		break;
+	default:
+		session_fail(s, "unexpected %s frame",
+		    proto_type_name(type));
+		break;
+	}
+}
+
+static void
+session_readcb(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	uint8_t		 hdr[PROTO_FRAME_HDR], type;
+	const uint8_t	*p, *payload;
+	size_t		 len, need, plen, flen;
+	int		 r;
+
+	/* hold the session: a frame handler may close it */
+	s->refs++;
+	while (!s->dead && !s->paused && s->state != S_CLOSING) {
+		len = evbuffer_get_length(in);
+		if (len < 4)
+			break;
+		evbuffer_copyout(in, hdr, len < sizeof(hdr) ? len :
+		    sizeof(hdr));
+		need = 4 + (size_t)be32_get(hdr);
+		if (need - 4 > PROTO_FRAME_MAX) {
+			session_fail(s, "frame of %zu bytes is over the "
+			    "limit of %u", need - 4, PROTO_FRAME_MAX);
+			break;
+		}
+		if (len < need)
+			break;
+		if ((p = evbuffer_pullup(in, need)) == NULL) {
+			session_close(s, "out of memory");
+			break;
+		}
+		r = proto_frame_next(p, need, PROTO_FRAME_MAX, &type,
+		    &payload, &plen, &flen);
+		if (r != 1) {
+			session_fail(s, "malformed frame: %s", err_str(r));
+			break;
+		}
+		session_frame(s, type, payload, plen);
+		if (!s->dead)
+			evbuffer_drain(in, flen);
+	}
+	s->refs--;
+	session_maybe_free(s);
+}
+
+static void
+session_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct session	*s = arg;
+	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
+	char		 reason[256];
+	struct timeval	 tv;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		if (tlsctx_peer_name(ssl, s->name, sizeof(s->name)) != 0) {
+			s->name[0] = '\0';
+			STATS_ADD(tls_refused, 1);
+			log_warnx("refused %s: certificate has no usable host "
+			    "name (SAN DNS or CN)", s->addr);
+			session_close(s, NULL);
+			return;
+		}
+		s->state = S_WAIT_HELLO;
+		tv.tv_sec = 3 * s->l->cfg.heartbeat;
+		tv.tv_usec = 0;
+		bufferevent_set_timeouts(bev, &tv, NULL);
+		log_info("%s: accepted %s (%s, %s)", s->addr, s->name,
+		    SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+		return;
+	}
+	if (s->state == S_HANDSHAKE) {
+		STATS_ADD(tls_refused, 1);
+		if (what & BEV_EVENT_TIMEOUT)
+			snprintf(reason, sizeof(reason), "TLS handshake "
+			    "timed out");
+		else
+			tlsctx_failure(ssl, bufferevent_get_openssl_error(bev),
+			    reason, sizeof(reason));
+		log_warnx("refused %s: %s", s->addr, reason);
+		session_close(s, NULL);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		session_close(s, s->state == S_CLOSING ? "write timed out" :
+		    "no heartbeat from peer");
+	else if (what & BEV_EVENT_EOF)
+		session_close(s, "peer closed the connection");
+	else {
+		unsigned long e = bufferevent_get_openssl_error(bev);
+
+		if (e != 0) {
+			ERR_error_string_n(e, reason, sizeof(reason));
+			session_close(s, reason);
+		} else
+			session_close(s, errno ? strerror(errno) :
+			    "connection error");
+	}
+}
+
+static void
+listener_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct listener	*l = arg;
+	struct session	*s;
+	SSL		*ssl;
+	struct timeval	 tv = { 10, 0 };
+	char		 addr[64];
+
+	(void)lev;
+	(void)salen;
+	addr_str(sa, addr, sizeof(addr));
+	if (l->nsessions >= l->cfg.max_sessions) {
+		log_warnx("refused %s: too many sessions (%d)", addr,
+		    l->cfg.max_sessions);
+		STATS_ADD(tls_refused, 1);
+		evutil_closesocket(fd);
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (ssl = SSL_new(l->cfg.ssl)) == NULL) {
+		log_warnx("refused %s: out of memory", addr);
+		free(s);
+		evutil_closesocket(fd);
+		return;
+	}
+	s->l = l;
+	snprintf(s->addr, sizeof(s->addr), "%s", addr);
+	buf_init(&s->out, PROTO_FRAME_MAX + 64);
+	s->bev = bufferevent_openssl_socket_new(l->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL) {
+		log_warnx("refused %s: cannot create bufferevent", addr);
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		free(s);
+		return;
+	}
+	l->nsessions++;
+	bufferevent_openssl_set_allow_dirty_shutdown(s->bev, 1);
+	/* bound what a peer can make us buffer: one frame plus a read */
+	bufferevent_setwatermark(s->bev, EV_READ, 0, PROTO_FRAME_MAX + 65536);
+	bufferevent_setcb(s->bev, session_readcb, NULL, session_eventcb, s);
+	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+}
+
+static void
+listener_errorcb(struct evconnlistener *lev, void *arg)
+{
+	(void)lev;
+	(void)arg;
+	/* EMFILE and friends: syslogd-style, log and go on */
+	log_warn("accept");
+}
+
+struct listener *
+listener_new(struct event_base *base, const struct listener_cfg *cfg,
+    char *err, size_t errlen)
+{
+	struct listener		*l;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl;
+
+	if (listen_addr_parse(cfg->listen, &ss, &sl) != 0) {
+		snprintf(err, errlen, "bad listen address '%s'", cfg->listen);
+		return NULL;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	l->cfg = *cfg;
+	l->base = base;
+	l->lev = evconnlistener_new_bind(base, listener_acceptcb, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    128, (struct sockaddr *)&ss, (int)sl);
+	if (l->lev == NULL) {
+		snprintf(err, errlen, "listen on %s: %s", cfg->listen,
+		    strerror(errno));
+		free(l);
+		return NULL;
+	}
+	evconnlistener_set_error_cb(l->lev, listener_errorcb);
+	return l;
+}
+
+void
+listener_free(struct listener *l)
+{
+	if (l == NULL)
+		return;
+	evconnlistener_free(l->lev);
+	free(l);
+}

@@ -1,0 +1,40 @@
+/*
+ * session.h -- shipper sessions on the collector: TLS accept, framing,
+ * HELLO/WELCOME, batches to the writer, ACKs back, heartbeats.  Anything
+ * a peer does wrong ends that peer's session only.
+ */
+#ifndef VIGIL_SESSION_H
+#define VIGIL_SESSION_H
+
+#include <openssl/ssl.h>
+
+struct event_base;
+struct store;
+struct writer;
+struct wjob;
+
+struct listener_cfg {
+	const char	*listen;	/* ADDR:PORT, [v6]:PORT, *:PORT */
+	SSL_CTX		*ssl;
+	struct store	*store;
+	struct writer	*writer;
+	int		 heartbeat;	/* seconds */
+	int		 max_sessions;
+	size_t		 inflight_max;	/* bytes queued per session */
+	int32_t		 tzoff;		/* zone for zone-less times */
+};
+
+struct listener;
+
+/* Bind and listen.  Returns NULL with err set on failure. */
+struct listener *listener_new(struct event_base *, const struct listener_cfg *,
+	    char *err, size_t errlen);
+void	listener_free(struct listener *);
+/* The writer's done callback: sends the ACK (arg is unused). */
+void	session_jobdone(struct wjob *, void *arg);
+
+/* Parse "host:port", "[v6]:port", "*:port" into sockaddr storage. */
+int	listen_addr_parse(const char *, struct sockaddr_storage *,
+	    socklen_t *);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * stats.c -- counters and the sender table behind `vigil status`.
+ */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "json.h"
+#include "stats.h"
+
+#define SENDERS_MAX	4096
+
+static pthread_mutex_t		 mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct stats_totals	 tot;
+static struct sender_stat	*senders;
+static int			 nsenders;
+
+void
+stats_init(int64_t now_us)
+{
+	pthread_mutex_lock(&mtx);
+	memset(&tot, 0, sizeof(tot));
+	tot.start_us = now_us;
+	pthread_mutex_unlock(&mtx);
+}
+
+/* with mtx held */
+static struct sender_stat *
+find(const char *name, int create)
+{
+	struct sender_stat	*s;
+	int			 i;
+
+	for (i = 0; i < nsenders; i++)
+		if (strcmp(senders[i].name, name) == 0)
+			return &senders[i];
+	if (!create || nsenders >= SENDERS_MAX)
+		return NULL;
+	if (nsenders % 64 == 0) {
+		s = reallocarray(senders, nsenders + 64, sizeof(*s));
+		if (s == NULL)
+			return NULL;
+		senders = s;
+	}
+	s = &senders[nsenders++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	return s;
+}
+
+void
+stats_sender_connect(const char *name, const char *claimed, const char *role,
+    const char *vm_uuid, const char *addr, int64_t now_us)
+{
+	struct sender_stat *s;
+
+	pthread_mutex_lock(&mtx);
+	if ((s = find(name, 1)) != NULL) {
+		snprintf(s->claimed, sizeof(s->claimed), "%s", claimed);
+		snprintf(s->role, sizeof(s->role), "%s", role);
+		snprintf(s->vm_uuid, sizeof(s->vm_uuid), "%s", vm_uuid);
+		snprintf(s->addr, sizeof(s->addr), "%s", addr);
+		s->connected++;
+		if (s->first_us == 0)
+			s->first_us = now_us;
+		s->last_us = now_us;
+	}
+	pthread_mutex_unlock(&mtx);
+}
+
+void
+stats_sender_disconnect(const char *name)
+{
+	struct sender_stat *s;
+
+	pthread_mutex_lock(&mtx);
+	if ((s = find(name, 0)) != NULL && s->connected > 0)
+		s->connected--;
+	pthread_mutex_unlock(&mtx);
+}
+
+void
+stats_sender_seen(const char *name, int64_t now_us)
+{
+	struct sender_stat *s;
+
+	pthread_mutex_lock(&mtx);
+	if ((s = find(name, 0)) != NULL)
+		s->last_us = now_us;
+	pthread_mutex_unlock(&mtx);
+}
+
+void
+stats_sender_add(const char *name, uint64_t received, uint64_t stored,
+    uint64_t dups, uint64_t gaps)
+{
+	struct sender_stat *s;
+
+	pthread_mutex_lock(&mtx);
+	if ((s = find(name, 1)) != NULL) {
+		s->received += received;
+		s->stored += stored;
+		s->dups += dups;
+		s->gaps += gaps;
+	}
+	pthread_mutex_unlock(&mtx);
+}
+
+void
+stats_add(size_t field, int64_t delta)
+{
+	pthread_mutex_lock(&mtx);
+	if (field == offsetof(struct stats_totals, start_us))
+		tot.start_us += delta;
+	else
+		*(uint64_t *)((char *)&tot + field) += (uint64_t)delta;
+	pthread_mutex_unlock(&mtx);
+}
+
+int
+stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
+    uint32_t nstreams)
+{
+	struct json	j;
+	int		i;
+
+	json_init(&j, out);
+	pthread_mutex_lock(&mtx);
+	json_obj_open(&j);
+	json_key_time(&j, "start", tot.start_us);
+	json_key_int(&j, "uptime_s", (now_us - tot.start_us) / 1000000);
+	json_key_int(&j, "events_received", (int64_t)tot.received);
+	json_key_int(&j, "events_stored", (int64_t)tot.stored);
+	json_key_int(&j, "duplicates", (int64_t)tot.dups);
+	json_key_int(&j, "gaps", (int64_t)tot.gaps);
+	json_key_int(&j, "commits", (int64_t)tot.commits);
+	json_key_int(&j, "acks", (int64_t)tot.acks);
+	json_key_int(&j, "tls_refused", (int64_t)tot.tls_refused);
+	json_key_int(&j, "protocol_errors", (int64_t)tot.proto_errors);
+	json_key_int(&j, "store_errors", (int64_t)tot.store_errors);
+	json_key_int(&j, "sessions", (int64_t)tot.sessions);
+	json_key_int(&j, "queue_bytes", (int64_t)tot.queue_bytes);
+	json_key_int(&j, "store_bytes", (int64_t)disk_bytes);
+	json_key_int(&j, "streams", nstreams);
+	json_key(&j, "senders");
+	json_arr_open(&j);
+	for (i = 0; i < nsenders; i++) {
+		struct sender_stat *s = &senders[i];
+
+		json_obj_open(&j);
+		json_key_str(&j, "name", s->name);
+		json_key_str(&j, "claimed", s->claimed);
+		json_key_str(&j, "role", s->role);
+		if (s->vm_uuid[0])
+			json_key_str(&j, "vm_uuid", s->vm_uuid);
+		json_key_str(&j, "address", s->addr);
+		json_key_bool(&j, "connected", s->connected > 0);
+		json_key_time(&j, "first_seen", s->first_us);
+		json_key_time(&j, "last_seen", s->last_us);
+		json_key_int(&j, "received", (int64_t)s->received);
+		json_key_int(&j, "stored", (int64_t)s->stored);
+		json_key_int(&j, "duplicates", (int64_t)s->dups);
+		json_key_int(&j, "gaps", (int64_t)s->gaps);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+	pthread_mutex_unlock(&mtx);
+	return json_error(&j);
+}

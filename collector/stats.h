@@ -1,0 +1,54 @@
+/*
+ * stats.h -- collector counters and the table of senders, shared between
+ * the event loop, the writer thread and the query threads (one mutex).
+ */
+#ifndef VIGIL_STATS_H
+#define VIGIL_STATS_H
+
+#include <stdint.h>
+
+#include "buf.h"
+
+struct sender_stat {
+	char		name[256];	/* from the certificate */
+	char		claimed[256];	/* host name the hello claimed */
+	char		role[16];
+	char		vm_uuid[64];
+	char		addr[64];	/* last peer address */
+	int		connected;	/* live sessions */
+	int64_t		first_us, last_us;	/* first/last seen */
+	uint64_t	received, stored, dups, gaps;
+};
+
+struct stats_totals {
+	int64_t		start_us;
+	uint64_t	received;	/* events in BATCH frames */
+	uint64_t	stored;		/* new events committed */
+	uint64_t	dups;		/* duplicates absorbed */
+	uint64_t	gaps;		/* missing sequences */
+	uint64_t	commits;	/* synced writes */
+	uint64_t	acks;
+	uint64_t	tls_refused;
+	uint64_t	proto_errors;	/* peers dropped for bad frames */
+	uint64_t	store_errors;
+	uint64_t	sessions;	/* live */
+	uint64_t	queue_bytes;	/* waiting for the writer */
+};
+
+void	stats_init(int64_t now_us);
+/* Get (creating) a sender slot; all calls below take the lock. */
+void	stats_sender_connect(const char *name, const char *claimed,
+	    const char *role, const char *vm_uuid, const char *addr,
+	    int64_t now_us);
+void	stats_sender_disconnect(const char *name);
+void	stats_sender_seen(const char *name, int64_t now_us);
+void	stats_sender_add(const char *name, uint64_t received,
+	    uint64_t stored, uint64_t dups, uint64_t gaps);
+/* Change a total: field is offsetof(struct stats_totals, x). */
+void	stats_add(size_t field, int64_t delta);
+#define STATS_ADD(f, d)	stats_add(offsetof(struct stats_totals, f), (d))
+/* Render the whole state as one JSON object (no newline) into out. */
+int	stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
+	    uint32_t nstreams);
+
+#endif

@@ -1,0 +1,778 @@
+/*
+ * store.c -- the only LevelDB caller (schema in keys.h, blocks in
+ * block.h).  Owns the LevelDB handle, the in-memory stream table and the
+ * write transactions.  Does no networking.
+ *
+ * Exactly-once: every stream has next_seq, the first sequence not yet
+ * stored, kept in the stream record and updated in the same synced
+ * WriteBatch as the blocks.  A batch is trimmed to the sequences >=
+ * next_seq before it is stored, so a retransmission is stored once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <leveldb/c.h>
+
+#include "block.h"
+#include "decode.h"
+#include "err.h"
+#include "keys.h"
+#include "log.h"
+#include "store.h"
+
+struct store {
+	leveldb_t		*db;
+	leveldb_options_t	*opts;
+	leveldb_cache_t		*cache;
+	leveldb_filterpolicy_t	*filter;
+	leveldb_writeoptions_t	*wsync;
+	leveldb_readoptions_t	*ropts;
+	char			*dir;
+	pthread_mutex_t		 mtx;		/* streams, commit */
+	struct stream_rec	*streams;
+	uint32_t		 nstreams, capstreams;
+	uint64_t		 commit;	/* last R number used */
+};
+
+struct pend {
+	uint32_t	stream;
+	uint64_t	next_seq;
+};
+
+/* posting accumulator for one block */
+#define PHASH	4096
+struct pent {
+	uint32_t	off, len;	/* prefix in pk */
+	uint32_t	hour;
+	uint8_t		bm[BLOCK_BITMAP];
+};
+
+struct store_txn {
+	struct store		*st;
+	leveldb_writebatch_t	*wb;
+	struct pend		*pend;
+	size_t			 npend, cappend;
+	uint64_t		 ncommit;	/* R keys in this txn */
+	size_t			 nevents;
+	struct buf		 key, val, pk;
+	struct pent		*pents;
+	size_t			 npents;
+	int32_t			 phash[PHASH];
+};
+
+int
+store_open(const char *dir, const struct store_opts *so, struct store **stp,
+    char *err, size_t errlen)
+{
+	struct store	*st;
+	char		*lerr = NULL;
+	struct buf	 k;
+	int		 r = ERR_STORE;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return ERR_NOMEM;
+	pthread_mutex_init(&st->mtx, NULL);
+	buf_init(&k, 0);
+	if ((st->dir = strdup(dir)) == NULL) {
+		r = ERR_NOMEM;
+		goto out;
+	}
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	st->opts = leveldb_options_create();
+	leveldb_options_set_create_if_missing(st->opts, 1);
+	leveldb_options_set_write_buffer_size(st->opts,
+	    so && so->write_buffer ? so->write_buffer : 32 << 20);
+	leveldb_options_set_block_size(st->opts, 64 << 10);
+	leveldb_options_set_max_open_files(st->opts, 500);
+	leveldb_options_set_compression(st->opts, leveldb_snappy_compression);
+	st->cache = leveldb_cache_create_lru(so && so->cache ? so->cache :
+	    64 << 20);
+	leveldb_options_set_cache(st->opts, st->cache);
+	st->filter = leveldb_filterpolicy_create_bloom(10);
+	leveldb_options_set_filter_policy(st->opts, st->filter);
+	st->wsync = leveldb_writeoptions_create();
+	leveldb_writeoptions_set_sync(st->wsync, so ? so->sync : 1);
+	st->ropts = leveldb_readoptions_create();
+	st->db = leveldb_open(st->opts, dir, &lerr);
+	if (lerr != NULL) {
+		snprintf(err, errlen, "leveldb open %s: %s", dir, lerr);
+		goto out;
+	}
+	/* load the stream table: S keys are dense from 0 */
+	{
+		leveldb_iterator_t	*it;
+		const char		*kk, *vv;
+		size_t			 kl, vl;
+		struct stream_rec	 rec;
+		uint32_t		 id;
+
+		it = leveldb_create_iterator(st->db, st->ropts);
+		leveldb_iter_seek(it, "S", 1);
+		for (; leveldb_iter_valid(it); leveldb_iter_next(it)) {
+			kk = leveldb_iter_key(it, &kl);
+			if (kl != 5 || kk[0] != 'S')
+				break;
+			id = be32_get((const uint8_t *)kk + 1);
+			vv = leveldb_iter_value(it, &vl);
+			if (id != st->nstreams || keys_stream_decode(
+			    (const uint8_t *)vv, vl, &rec) != 0) {
+				snprintf(err, errlen, "stream record %u is "
+				    "damaged", id);
+				leveldb_iter_destroy(it);
+				goto out;
+			}
+			if (st->nstreams == st->capstreams) {
+				uint32_t		 nc;
+				struct stream_rec	*ns;
+
+				nc = st->capstreams ? st->capstreams * 2 : 64;
+				ns = reallocarray(st->streams, nc,
+				    sizeof(*ns));
+				if (ns == NULL) {
+					keys_stream_clear(&rec);
+					leveldb_iter_destroy(it);
+					r = ERR_NOMEM;
+					goto out;
+				}
+				st->streams = ns;
+				st->capstreams = nc;
+			}
+			st->streams[st->nstreams++] = rec;
+		}
+		/* last ingest number */
+		leveldb_iter_seek(it, "S", 1);
+		if (leveldb_iter_valid(it))
+			leveldb_iter_prev(it);
+		else
+			leveldb_iter_seek_to_last(it);
+		if (leveldb_iter_valid(it)) {
+			kk = leveldb_iter_key(it, &kl);
+			if (kl == 9 && kk[0] == 'R')
+				keys_decode_ingest((const uint8_t *)kk, kl,
+				    &st->commit);
+		}
+		leveldb_iter_destroy(it);
+	}
+	log_info("store %s: %u streams, %llu commits", dir, st->nstreams,
+	    (unsigned long long)st->commit);
+	*stp = st;
+	st = NULL;
+	r = 0;
+ out:
+	leveldb_free(lerr);
+	buf_clear(&k);
+	if (st != NULL)
+		store_close(st);
+	return r;
+}
+
+void
+store_close(struct store *st)
+{
+	uint32_t i;
+
+	if (st == NULL)
+		return;
+	if (st->db)
+		leveldb_close(st->db);
+	if (st->opts)
+		leveldb_options_destroy(st->opts);
+	if (st->cache)
+		leveldb_cache_destroy(st->cache);
+	if (st->filter)
+		leveldb_filterpolicy_destroy(st->filter);
+	if (st->wsync)
+		leveldb_writeoptions_destroy(st->wsync);
+	if (st->ropts)
+		leveldb_readoptions_destroy(st->ropts);
+	for (i = 0; i < st->nstreams; i++)
+		keys_stream_clear(&st->streams[i]);
+	free(st->streams);
+	free(st->dir);
+	pthread_mutex_destroy(&st->mtx);
+	free(st);
+}
+
+int
+store_stream_lookup(struct store *st, const char *sender,
+    const char *instance, const char *name, const char *type, uint32_t *id,
+    uint64_t *next_seq)
+{
+	struct stream_rec	 rec, *s;
+	struct buf		 k, v;
+	char			*lerr = NULL;
+	uint32_t		 i;
+	int			 r = ERR_NOMEM;
+
+	memset(&rec, 0, sizeof(rec));
+	buf_init(&k, 0);
+	buf_init(&v, 0);
+	pthread_mutex_lock(&st->mtx);
+	for (i = 0; i < st->nstreams; i++) {
+		s = &st->streams[i];
+		if (strcmp(s->sender, sender) == 0 &&
+		    strcmp(s->instance, instance) == 0 &&
+		    strcmp(s->name, name) == 0) {
+			*id = i;
+			*next_seq = s->next_seq;
+			r = 0;
+			goto out;
+		}
+	}
+	if (st->nstreams == st->capstreams) {
+		uint32_t		 nc;
+		struct stream_rec	*ns;
+
+		nc = st->capstreams ? st->capstreams * 2 : 64;
+		if ((ns = reallocarray(st->streams, nc, sizeof(*ns))) == NULL)
+			goto out;
+		st->streams = ns;
+		st->capstreams = nc;
+	}
+	if ((rec.sender = strdup(sender)) == NULL ||
+	    (rec.instance = strdup(instance)) == NULL ||
+	    (rec.name = strdup(name)) == NULL ||
+	    (rec.type = strdup(type)) == NULL)
+		goto out;
+	rec.next_seq = 1;
+	if ((r = keys_stream(&k, st->nstreams)) != 0 ||
+	    (r = keys_stream_encode(&v, &rec)) != 0)
+		goto out;
+	leveldb_put(st->db, st->wsync, (char *)k.d, k.len, (char *)v.d,
+	    v.len, &lerr);
+	if (lerr != NULL) {
+		log_warnx("store: new stream: %s", lerr);
+		r = ERR_STORE;
+		goto out;
+	}
+	*id = st->nstreams;
+	*next_seq = 1;
+	st->streams[st->nstreams++] = rec;
+	memset(&rec, 0, sizeof(rec));
+	r = 0;
+ out:
+	pthread_mutex_unlock(&st->mtx);
+	keys_stream_clear(&rec);
+	leveldb_free(lerr);
+	buf_clear(&k);
+	buf_clear(&v);
+	return r;
+}
+
+int
+store_stream_meta(struct store *st, uint32_t id, struct stream_meta *m)
+{
+	struct stream_rec *s;
+
+	pthread_mutex_lock(&st->mtx);
+	if (id >= st->nstreams) {
+		pthread_mutex_unlock(&st->mtx);
+		return ERR_NOTFOUND;
+	}
+	s = &st->streams[id];
+	snprintf(m->sender, sizeof(m->sender), "%s", s->sender);
+	snprintf(m->instance, sizeof(m->instance), "%s", s->instance);
+	snprintf(m->name, sizeof(m->name), "%s", s->name);
+	snprintf(m->type, sizeof(m->type), "%s", s->type);
+	m->next_seq = s->next_seq;
+	pthread_mutex_unlock(&st->mtx);
+	return 0;
+}
+
+uint32_t
+store_stream_count(struct store *st)
+{
+	uint32_t n;
+
+	pthread_mutex_lock(&st->mtx);
+	n = st->nstreams;
+	pthread_mutex_unlock(&st->mtx);
+	return n;
+}
+
+struct store_txn *
+store_txn_new(struct store *st)
+{
+	struct store_txn *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->st = st;
+	if ((t->wb = leveldb_writebatch_create()) == NULL) {
+		free(t);
+		return NULL;
+	}
+	buf_init(&t->key, 0);
+	buf_init(&t->val, 0);
+	buf_init(&t->pk, 0);
+	return t;
+}
+
+void
+store_txn_free(struct store_txn *t)
+{
+	if (t == NULL)
+		return;
+	leveldb_writebatch_destroy(t->wb);
+	free(t->pend);
+	free(t->pents);
+	buf_clear(&t->key);
+	buf_clear(&t->val);
+	buf_clear(&t->pk);
+	free(t);
+}
+
+void
+store_txn_reset(struct store_txn *t)
+{
+	leveldb_writebatch_clear(t->wb);
+	t->npend = 0;
+	t->ncommit = 0;
+	t->nevents = 0;
+}
+
+size_t
+store_txn_events(const struct store_txn *t)
+{
+	return t->nevents;
+}
+
+/* next_seq of a stream as this transaction sees it */
+static uint64_t
+txn_next_seq(struct store_txn *t, uint32_t stream, size_t *pi)
+{
+	size_t		i;
+	uint64_t	n;
+
+	for (i = 0; i < t->npend; i++)
+		if (t->pend[i].stream == stream) {
+			*pi = i;
+			return t->pend[i].next_seq;
+		}
+	*pi = SIZE_MAX;
+	pthread_mutex_lock(&t->st->mtx);
+	n = t->st->streams[stream].next_seq;
+	pthread_mutex_unlock(&t->st->mtx);
+	return n;
+}
+
+static int
+txn_set_next_seq(struct store_txn *t, uint32_t stream, size_t pi,
+    uint64_t next)
+{
+	struct pend *np;
+
+	if (pi != SIZE_MAX) {
+		t->pend[pi].next_seq = next;
+		return 0;
+	}
+	if (t->npend == t->cappend) {
+		size_t nc = t->cappend ? t->cappend * 2 : 16;
+
+		if ((np = reallocarray(t->pend, nc, sizeof(*np))) == NULL)
+			return ERR_NOMEM;
+		t->pend = np;
+		t->cappend = nc;
+	}
+	t->pend[t->npend].stream = stream;
+	t->pend[t->npend].next_seq = next;
+	t->npend++;
+	return 0;
+}
+
+static uint32_t
+phash(const uint8_t *p, size_t n, uint32_t hour)
+{
+	uint32_t	h = 2166136261u ^ hour;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* Mark event idx of the current block as carrying field=val in hour. */
+static int
+posting_add(struct store_txn *t, const char *field, const char *val,
+    size_t vlen, uint32_t hour, unsigned idx)
+{
+	uint32_t	 h, slot;
+	struct pent	*pe;
+	int		 r;
+
+	if ((r = keys_posting_prefix(&t->key, field, val, vlen)) != 0)
+		return r == ERR_TOOBIG ? 0 : r;	/* long values: not indexed */
+	h = phash(t->key.d, t->key.len, hour);
+	for (slot = h & (PHASH - 1);; slot = (slot + 1) & (PHASH - 1)) {
+		if (t->phash[slot] < 0)
+			break;
+		pe = &t->pents[t->phash[slot]];
+		if (pe->hour == hour && pe->len == t->key.len &&
+		    memcmp(t->pk.d + pe->off, t->key.d, pe->len) == 0) {
+			bitmap_set(pe->bm, idx);
+			return 0;
+		}
+	}
+	if (t->npents >= PHASH / 2)
+		return 0;	/* table full: field not indexed in block */
+	pe = &t->pents[t->npents];
+	memset(pe, 0, sizeof(*pe));
+	pe->off = t->pk.len;
+	pe->len = t->key.len;
+	pe->hour = hour;
+	if ((r = buf_put(&t->pk, t->key.d, t->key.len)) != 0)
+		return r;
+	bitmap_set(pe->bm, idx);
+	t->phash[slot] = (int32_t)t->npents++;
+	return 0;
+}
+
+static void
+wb_put(struct store_txn *t, const struct buf *k, const void *v, size_t vl)
+{
+	leveldb_writebatch_put(t->wb, (const char *)k->d, k->len,
+	    (const char *)v, vl);
+}
+
+/* Encode events [from, from+n) of the batch (sequence first) as a block. */
+static int
+txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
+    struct bufr *evr, uint32_t n, int64_t recv_us, int32_t tzoff,
+    const struct stream_meta *meta)
+{
+	struct blockref		ref = { stream, first };
+	struct decode_ctx	ctx;
+	struct proto_event	pe;
+	struct block_ev		be;
+	struct record		*ev = NULL;
+	struct {
+		uint32_t	hour;
+		uint8_t		bm[BLOCK_BITMAP];
+	}			hours[BLOCK_MAX_EVENTS];
+	size_t			nh = 0, i;
+	uint32_t		k, hour;
+	int			f, r;
+
+	if (t->pents == NULL &&
+	    (t->pents = calloc(PHASH / 2, sizeof(*t->pents))) == NULL)
+		return ERR_NOMEM;
+	if ((ev = malloc(sizeof(*ev))) == NULL)
+		return ERR_NOMEM;
+	memset(t->phash, 0xff, sizeof(t->phash));
+	t->npents = 0;
+	buf_reset(&t->pk);
+	ctx.recv_us = recv_us;
+	ctx.tzoff = tzoff;
+	ctx.sender = meta->sender;
+	ctx.type = meta->type;
+	ctx.path = meta->name;
+
+	buf_reset(&t->val);
+	if ((r = block_begin(&t->val, n, recv_us, tzoff)) != 0)
+		goto out;
+	for (k = 0; k < n; k++) {
+		if ((r = proto_batch_iter(evr, &pe)) != 0)
+			goto out;
+		decode_event(&ctx, pe.line, pe.linelen, pe.read_us, ev);
+		memset(&be, 0, sizeof(be));
+		be.ts_us = ev->ts_us;
+		be.read_us = pe.read_us;
+		be.flags = ev->flags;
+		be.raw = pe.line;
+		be.rawlen = pe.linelen;
+		if ((r = block_put(&t->val, recv_us, &be)) != 0)
+			goto out;
+		hour = keys_hour(ev->ts_us);
+		for (i = 0; i < nh; i++)
+			if (hours[i].hour == hour)
+				break;
+		if (i == nh) {
+			hours[nh].hour = hour;
+			memset(hours[nh].bm, 0, BLOCK_BITMAP);
+			nh++;
+		}
+		bitmap_set(hours[i].bm, k);
+		for (f = 0; f < ev->nfields; f++)
+			if (decode_indexed(ev->f[f].name) && (r = posting_add(
+			    t, ev->f[f].name, ev->f[f].val, ev->f[f].len,
+			    hour, k)) != 0)
+				goto out;
+	}
+	if ((r = keys_block(&t->key, &ref)) != 0)
+		goto out;
+	wb_put(t, &t->key, t->val.d, t->val.len);
+	for (i = 0; i < (size_t)t->npents; i++) {
+		struct pent *p = &t->pents[i];
+
+		buf_reset(&t->key);
+		if ((r = buf_put(&t->key, t->pk.d + p->off, p->len)) != 0 ||
+		    (r = buf_put_u32(&t->key, p->hour)) != 0 ||
+		    (r = buf_put_u32(&t->key, stream)) != 0 ||
+		    (r = buf_put_u64(&t->key, first)) != 0)
+			goto out;
+		wb_put(t, &t->key, p->bm, BLOCK_BITMAP);
+	}
+	for (i = 0; i < nh; i++) {
+		if ((r = keys_time(&t->key, hours[i].hour, &ref)) != 0)
+			goto out;
+		wb_put(t, &t->key, hours[i].bm, BLOCK_BITMAP);
+	}
+	t->ncommit++;
+	if ((r = keys_ingest(&t->key, t->st->commit + t->ncommit)) != 0)
+		goto out;
+	{
+		uint8_t rv[KEYS_BLOCKREF];
+
+		be32_put(rv, stream);
+		be64_put(rv + 4, first);
+		wb_put(t, &t->key, rv, sizeof(rv));
+	}
+	t->nevents += n;
+	r = 0;
+ out:
+	free(ev);
+	return r;
+}
+
+static int
+txn_stream_rec(struct store_txn *t, uint32_t stream, uint64_t next)
+{
+	struct stream_rec	rec;
+	struct buf		v;
+	int			r;
+
+	buf_init(&v, 0);
+	pthread_mutex_lock(&t->st->mtx);
+	rec = t->st->streams[stream];
+	rec.next_seq = next;
+	r = keys_stream_encode(&v, &rec);
+	pthread_mutex_unlock(&t->st->mtx);
+	if (r == 0 && (r = keys_stream(&t->key, stream)) == 0)
+		wb_put(t, &t->key, v.d, v.len);
+	buf_clear(&v);
+	return r;
+}
+
+int
+store_txn_add(struct store_txn *t, uint32_t stream,
+    const struct proto_batch *b, int64_t recv_us, int32_t tzoff,
+    uint32_t *stored, uint32_t *dups, uint64_t *gap)
+{
+	struct stream_meta	meta;
+	struct proto_event	pe;
+	struct bufr		evr;
+	uint64_t		next, first, last;
+	uint32_t		skip, left, n;
+	size_t			pi;
+	int			r;
+
+	*stored = *dups = 0;
+	*gap = 0;
+	if ((r = store_stream_meta(t->st, stream, &meta)) != 0)
+		return r;
+	next = txn_next_seq(t, stream, &pi);
+	first = b->first_seq;
+	last = first + b->count - 1;
+	if (last < next) {
+		*dups = b->count;
+		return 0;
+	}
+	bufr_init(&evr, b->events, b->eventslen);
+	skip = first < next ? (uint32_t)(next - first) : 0;
+	for (n = 0; n < skip; n++)
+		if ((r = proto_batch_iter(&evr, &pe)) != 0)
+			return r;
+	*dups = skip;
+	first += skip;
+	if (first > next) {
+		/* sequences next..first-1 never arrived */
+		*gap = first - next;
+		if ((r = keys_gap(&t->key, stream, next, first - 1)) != 0)
+			return r;
+		{
+			uint8_t gv[16];
+
+			be64_put(gv, (uint64_t)recv_us);
+			be64_put(gv + 8, first - next);
+			wb_put(t, &t->key, gv, sizeof(gv));
+		}
+		log_warnx("stream %s:%s: sequences %llu-%llu missing",
+		    meta.sender, meta.name, (unsigned long long)next,
+		    (unsigned long long)first - 1);
+	}
+	left = b->count - skip;
+	while (left > 0) {
+		n = left > BLOCK_MAX_EVENTS ? BLOCK_MAX_EVENTS : left;
+		if ((r = txn_block(t, stream, first, &evr, n, recv_us, tzoff,
+		    &meta)) != 0)
+			return r;
+		first += n;
+		left -= n;
+		*stored += n;
+	}
+	if ((r = txn_set_next_seq(t, stream, pi, last + 1)) != 0)
+		return r;
+	return txn_stream_rec(t, stream, last + 1);
+}
+
+int
+store_txn_gap(struct store_txn *t, uint32_t stream, uint64_t first,
+    uint64_t last, int64_t first_us, int64_t last_us, const char *reason,
+    size_t reasonlen)
+{
+	int r;
+
+	if ((r = keys_gap(&t->key, stream, first, last)) != 0)
+		return r;
+	buf_reset(&t->val);
+	if ((r = buf_put_u64(&t->val, (uint64_t)first_us)) != 0 ||
+	    (r = buf_put_u64(&t->val, (uint64_t)last_us)) != 0 ||
+	    (r = buf_put_str(&t->val, reason, reasonlen)) != 0)
+		return r;
+	wb_put(t, &t->key, t->val.d, t->val.len);
+	return 0;
+}
+
+int
+store_txn_commit(struct store_txn *t, char *err, size_t errlen)
+{
+	char	*lerr = NULL;
+	size_t	 i;
+
+	leveldb_write(t->st->db, t->st->wsync, t->wb, &lerr);
+	if (lerr != NULL) {
+		snprintf(err, errlen, "%s", lerr);
+		leveldb_free(lerr);
+		return ERR_STORE;
+	}
+	pthread_mutex_lock(&t->st->mtx);
+	for (i = 0; i < t->npend; i++)
+		t->st->streams[t->pend[i].stream].next_seq =
+		    t->pend[i].next_seq;
+	t->st->commit += t->ncommit;
+	pthread_mutex_unlock(&t->st->mtx);
+	store_txn_reset(t);
+	return 0;
+}
+
+struct store_iter {
+	leveldb_iterator_t *it;
+};
+
+struct store_iter *
+store_iter_new(struct store *st)
+{
+	struct store_iter *i;
+
+	if ((i = malloc(sizeof(*i))) == NULL)
+		return NULL;
+	i->it = leveldb_create_iterator(st->db, st->ropts);
+	return i;
+}
+
+void
+store_iter_free(struct store_iter *i)
+{
+	if (i == NULL)
+		return;
+	leveldb_iter_destroy(i->it);
+	free(i);
+}
+
+void
+store_iter_seek(struct store_iter *i, const void *k, size_t len)
+{
+	leveldb_iter_seek(i->it, k, len);
+}
+
+int
+store_iter_valid(struct store_iter *i)
+{
+	return leveldb_iter_valid(i->it);
+}
+
+void
+store_iter_next(struct store_iter *i)
+{
+	leveldb_iter_next(i->it);
+}
+
+const uint8_t *
+store_iter_key(struct store_iter *i, size_t *len)
+{
+	return (const uint8_t *)leveldb_iter_key(i->it, len);
+}
+
+const uint8_t *
+store_iter_value(struct store_iter *i, size_t *len)
+{
+	return (const uint8_t *)leveldb_iter_value(i->it, len);
+}
+
+int
+store_get_block(struct store *st, const struct blockref *ref,
+    struct buf *out)
+{
+	struct buf	 k;
+	char		*v, *lerr = NULL;
+	size_t		 vl;
+	int		 r;
+
+	buf_init(&k, 0);
+	if ((r = keys_block(&k, ref)) != 0) {
+		buf_clear(&k);
+		return r;
+	}
+	v = leveldb_get(st->db, st->ropts, (char *)k.d, k.len, &vl, &lerr);
+	buf_clear(&k);
+	if (lerr != NULL) {
+		log_warnx("store get: %s", lerr);
+		leveldb_free(lerr);
+		return ERR_STORE;
+	}
+	if (v == NULL)
+		return ERR_NOTFOUND;
+	buf_reset(out);
+	r = buf_put(out, v, vl);
+	leveldb_free(v);
+	return r;
+}
+
+uint64_t
+store_last_commit(struct store *st)
+{
+	uint64_t c;
+
+	pthread_mutex_lock(&st->mtx);
+	c = st->commit;
+	pthread_mutex_unlock(&st->mtx);
+	return c;
+}
+
+uint64_t
+store_disk_bytes(struct store *st)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		 p[4096];
+	uint64_t	 total = 0;
+
+	if ((d = opendir(st->dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		snprintf(p, sizeof(p), "%s/%s", st->dir, de->d_name);
+		if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+			total += (uint64_t)sb.st_size;
+	}
+	closedir(d);
+	return total;
+}

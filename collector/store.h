@@ -1,0 +1,94 @@
+/*
+ * store.h -- the event store: the only module that calls LevelDB.
+ * Key schema in keys.h, block format in block.h, docs/storage.md.
+ *
+ * Threads: one writer thread builds and commits transactions; any number
+ * of reader threads (queries) use iterators and block reads; the session
+ * code on the event loop looks up streams.  The stream table is guarded by
+ * a mutex inside the store.
+ */
+#ifndef VIGIL_STORE_H
+#define VIGIL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "keys.h"
+#include "proto.h"
+
+struct store;
+struct store_txn;
+struct store_iter;
+
+struct store_opts {
+	size_t	write_buffer;	/* LevelDB write_buffer_size */
+	size_t	cache;		/* LevelDB block cache */
+	int	sync;		/* fsync each commit (always 1 but tests) */
+};
+
+/* Open (create) the LevelDB under dir.  err gets LevelDB's message. */
+int	store_open(const char *dir, const struct store_opts *,
+	    struct store **, char *err, size_t errlen);
+void	store_close(struct store *);
+
+/*
+ * Find or create the stream (sender, instance, name).  Returns its id and
+ * the next sequence it expects (1 for a new stream).  Creating writes the
+ * stream record synchronously.
+ */
+int	store_stream_lookup(struct store *, const char *sender,
+	    const char *instance, const char *name, const char *type,
+	    uint32_t *id, uint64_t *next_seq);
+
+struct stream_meta {
+	char		sender[256];
+	char		instance[80];
+	char		name[1024];
+	char		type[32];
+	uint64_t	next_seq;
+};
+/* Copy of a stream's metadata; ERR_NOTFOUND for an unknown id. */
+int	store_stream_meta(struct store *, uint32_t id, struct stream_meta *);
+/* Number of streams, and their ids 0..n-1 are valid. */
+uint32_t store_stream_count(struct store *);
+
+/* Transactions: only the writer thread uses these. */
+struct store_txn *store_txn_new(struct store *);
+void	store_txn_free(struct store_txn *);
+void	store_txn_reset(struct store_txn *);
+/*
+ * Add one batch of stream `stream`.  Events whose sequence is already
+ * stored (or already in this transaction) are skipped and counted in
+ * *dups; a jump forward is recorded as a gap record (*gap set to the
+ * number of missing sequences).  *stored counts the new events.
+ */
+int	store_txn_add(struct store_txn *, uint32_t stream,
+	    const struct proto_batch *, int64_t recv_us, int32_t tzoff,
+	    uint32_t *stored, uint32_t *dups, uint64_t *gap);
+/* Record a gap the shipper reported (its spool dropped events). */
+int	store_txn_gap(struct store_txn *, uint32_t stream, uint64_t first,
+	    uint64_t last, int64_t first_us, int64_t last_us,
+	    const char *reason, size_t reasonlen);
+/* Write everything atomically (synced).  ERR_STORE with err on failure;
+ * the transaction is then unchanged and may be committed again. */
+int	store_txn_commit(struct store_txn *, char *err, size_t errlen);
+size_t	store_txn_events(const struct store_txn *);
+
+/* Reading. */
+struct store_iter *store_iter_new(struct store *);
+void	store_iter_free(struct store_iter *);
+void	store_iter_seek(struct store_iter *, const void *key, size_t len);
+int	store_iter_valid(struct store_iter *);
+void	store_iter_next(struct store_iter *);
+const uint8_t *store_iter_key(struct store_iter *, size_t *len);
+const uint8_t *store_iter_value(struct store_iter *, size_t *len);
+/* Fetch a block into out (replaced).  ERR_NOTFOUND when absent. */
+int	store_get_block(struct store *, const struct blockref *,
+	    struct buf *out);
+/* Last ingest commit number (for tail). */
+uint64_t store_last_commit(struct store *);
+/* Bytes of the LevelDB files on disk. */
+uint64_t store_disk_bytes(struct store *);
+
+#endif

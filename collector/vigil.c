@@ -1,0 +1,452 @@
+/*
+ * vigil -- the command line client.  Talks to the collector's query
+ * socket (ctl.c): one JSON request line, JSON lines back.  Renders a
+ * table with every control character and escape sequence from log data
+ * made visible, or passes the JSON through (--json).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "buf.h"
+#include "json.h"
+#include "query.h"
+
+#define DEFAULT_SOCKET	"/run/vigil/collector.sock"
+
+static const char	*sockpath = DEFAULT_SOCKET;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vigil [--socket path] command [options] [query]\n"
+	    "commands:\n"
+	    "  search [--since T] [--until T] [--limit N] [--json] QUERY\n"
+	    "  tail [--json] QUERY        follow new events\n"
+	    "  status [--json]            collector and senders\n"
+	    "times: RFC 3339 (2025-03-14T09:00:00Z) or relative (-2h, -30m, "
+	    "-7d)\n"
+	    "query: host.name:hv1 process.name:sshd \"failed password\" "
+	    "NOT user.name:root\n");
+	exit(2);
+}
+
+static int
+ctl_connect(void)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(sockpath) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "vigil: socket path too long\n");
+		exit(1);
+	}
+	strcpy(sun.sun_path, sockpath);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int e = errno;
+
+		fprintf(stderr, "vigil: cannot connect to the collector at "
+		    "%s: %s%s\n", sockpath, strerror(e),
+		    e == EACCES ? " (ask to be added to the socket's group)" :
+		    e == ENOENT || e == ECONNREFUSED ?
+		    " (is vigil-collector running? see --socket)" : "");
+		exit(1);
+	}
+	return fd;
+}
+
+static void
+send_req(int fd, const struct buf *b)
+{
+	size_t	off = 0;
+	ssize_t	w;
+
+	while (off < b->len) {
+		w = write(fd, b->d + off, b->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			fprintf(stderr, "vigil: write: %s\n", strerror(errno));
+			exit(1);
+		}
+		off += (size_t)w;
+	}
+}
+
+/* Print s with control bytes, DEL and escape sequences made visible. */
+static void
+put_safe(FILE *f, const char *s, size_t n, size_t width)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, col = 0;
+
+	for (i = 0; i < n; i++) {
+		if (width && col >= width)
+			break;
+		if (p[i] == '\t') {
+			fputs("\\t", f);
+			col += 2;
+		} else if (p[i] == '\n') {
+			fputs("\\n", f);
+			col += 2;
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(f, "\\x%02x", p[i]);
+			col += 4;
+		} else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] < 0xa0) {
+			/* C1 controls (U+0080..U+009F), e.g. CSI */
+			fprintf(f, "\\u%04x", p[i + 1]);
+			i++;
+			col += 6;
+		} else {
+			fputc(p[i], f);
+			if ((p[i] & 0xc0) != 0x80)
+				col++;
+		}
+	}
+}
+
+static const char *
+jget(yajl_val o, const char *key)
+{
+	const char	*path[] = { key, NULL };
+	yajl_val	 v = yajl_tree_get(o, path, yajl_t_any);
+
+	if (v == NULL)
+		return NULL;
+	if (YAJL_IS_STRING(v))
+		return v->u.string;
+	if (YAJL_IS_NUMBER(v))
+		return v->u.number.r;
+	if (YAJL_IS_TRUE(v))
+		return "true";
+	if (YAJL_IS_FALSE(v))
+		return "false";
+	return NULL;
+}
+
+static void
+print_event(yajl_val o)
+{
+	const char	*ts = jget(o, "@timestamp"), *host = jget(o, "host.name");
+	const char	*prog = jget(o, "process.name"), *pid;
+	const char	*msg = jget(o, "message");
+	char		 t[32];
+
+	pid = jget(o, "process.pid");
+	/* 2025-03-14T09:14:03.000000Z -> 2025-03-14 09:14:03 */
+	snprintf(t, sizeof(t), "%.19s", ts ? ts : "?");
+	if (strlen(t) > 10)
+		t[10] = ' ';
+	printf("%s  ", t);
+	put_safe(stdout, host ? host : "-", strlen(host ? host : "-"), 24);
+	printf("  ");
+	if (prog) {
+		put_safe(stdout, prog, strlen(prog), 32);
+		if (pid)
+			printf("[%s]", pid);
+		printf(": ");
+	}
+	if (msg == NULL)
+		msg = jget(o, "event.original");
+	put_safe(stdout, msg ? msg : "", msg ? strlen(msg) : 0, 0);
+	putchar('\n');
+}
+
+/*
+ * Read JSON lines; call fn for each event line; return the exit status.
+ */
+static int
+read_replies(int fd, int json, int (*fn)(yajl_val, int))
+{
+	FILE		*f = fdopen(fd, "r");
+	char		*line = NULL, ebuf[128];
+	size_t		 cap = 0;
+	ssize_t		 n;
+	yajl_val	 o;
+	const char	*e;
+	int		 rc = 0, events = 0;
+
+	if (f == NULL)
+		return 1;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if ((o = yajl_tree_parse(line, ebuf, sizeof(ebuf))) == NULL) {
+			fprintf(stderr, "vigil: bad reply from collector\n");
+			rc = 1;
+			break;
+		}
+		if ((e = jget(o, "_error")) != NULL) {
+			fprintf(stderr, "vigil: %s\n", e);
+			yajl_tree_free(o);
+			rc = 1;
+			break;
+		}
+		if (yajl_tree_get(o, (const char *[]){ "_following", NULL },
+		    yajl_t_any) != NULL) {
+			if (!json)
+				fprintf(stderr, "following (Ctrl-C to "
+				    "stop)...\n");
+		} else if (yajl_tree_get(o, (const char *[]){ "_end", NULL },
+		    yajl_t_any) != NULL) {
+			if (!json) {
+				const char *m, *tk;
+				yajl_val end = yajl_tree_get(o,
+				    (const char *[]){ "_end", NULL },
+				    yajl_t_object);
+
+				m = jget(end, "matched");
+				tk = jget(end, "took_us");
+				fprintf(stderr, "%d shown, %s matched, %.1f ms\n",
+				    events, m ? m : "?",
+				    tk ? atof(tk) / 1000 : 0.0);
+			}
+		} else {
+			events++;
+			if (json) {
+				fwrite(line, 1, (size_t)n, stdout);
+				putchar('\n');
+			} else
+				rc |= fn(o, 0);
+			fflush(stdout);
+		}
+		yajl_tree_free(o);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int
+event_fn(yajl_val o, int unused)
+{
+	(void)unused;
+	print_event(o);
+	return 0;
+}
+
+static void
+join_query(int argc, char *argv[], struct buf *q)
+{
+	int i;
+
+	buf_init(q, 4096);
+	for (i = 0; i < argc; i++)
+		if ((i && buf_put(q, " ", 1) != 0) ||
+		    buf_put(q, argv[i], strlen(argv[i])) != 0) {
+			fprintf(stderr, "vigil: query too long\n");
+			exit(2);
+		}
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+cmd_search(int argc, char *argv[], int follow)
+{
+	static const struct option lo[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct buf	 q, req;
+	struct json	 j;
+	struct query	*pq;
+	int64_t		 since = INT64_MIN, until = INT64_MAX, now = now_us();
+	long		 limit = 100;
+	char		*end, err[256];
+	int		 ch, json = 0, fd;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+s:u:l:j", lo, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if (time_parse(optarg, now, &since) != 0) {
+				fprintf(stderr, "vigil: --since: bad time "
+				    "'%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'u':
+			if (time_parse(optarg, now, &until) != 0) {
+				fprintf(stderr, "vigil: --until: bad time "
+				    "'%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'l':
+			limit = strtol(optarg, &end, 10);
+			if (*end || limit < 1 || limit > 1000000) {
+				fprintf(stderr, "vigil: --limit: 1..1000000\n");
+				return 2;
+			}
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (follow && (since != INT64_MIN || until != INT64_MAX))
+		usage();
+	join_query(argc - optind, argv + optind, &q);
+	/* parse here too, for a clear error before connecting */
+	if (query_parse((const char *)q.d, q.len, &pq, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vigil: query: %s\n", err);
+		return 2;
+	}
+	query_free(pq);
+	buf_init(&req, 0);
+	json_init(&j, &req);
+	json_obj_open(&j);
+	json_key_str(&j, "op", follow ? "tail" : "search");
+	json_key_strn(&j, "query", (const char *)q.d, q.len);
+	if (since != INT64_MIN)
+		json_key_int(&j, "since", since);
+	if (until != INT64_MAX)
+		json_key_int(&j, "until", until);
+	json_key_int(&j, "limit", limit);
+	json_obj_close(&j);
+	buf_put(&req, "\n", 1);
+	fd = ctl_connect();
+	send_req(fd, &req);
+	buf_clear(&req);
+	buf_clear(&q);
+	return read_replies(fd, json, event_fn);
+}
+
+static void
+fmt_age(char *out, size_t n, long long s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(out, n, "%llds", s);
+	else if (s < 7200)
+		snprintf(out, n, "%lldm", s / 60);
+	else if (s < 172800)
+		snprintf(out, n, "%lldh%02lldm", s / 3600, s / 60 % 60);
+	else
+		snprintf(out, n, "%lldd%02lldh", s / 86400, s / 3600 % 24);
+}
+
+static int
+status_fn(yajl_val o, int unused)
+{
+	yajl_val	 snd, s;
+	const char	*v;
+	char		 age[32], up[32];
+	size_t		 i;
+	int64_t		 now = now_us(), t;
+
+	(void)unused;
+	v = jget(o, "uptime_s");
+	fmt_age(up, sizeof(up), v ? atoll(v) : 0);
+	printf("collector   up %s (since %s)\n", up,
+	    jget(o, "start") ? jget(o, "start") : "?");
+	printf("events      received %s, stored %s, duplicates absorbed %s, "
+	    "missing %s\n", jget(o, "events_received"),
+	    jget(o, "events_stored"), jget(o, "duplicates"), jget(o, "gaps"));
+	printf("store       %.1f MiB on disk, %s streams, %s commits\n",
+	    jget(o, "store_bytes") ? atof(jget(o, "store_bytes")) / 1048576 :
+	    0.0, jget(o, "streams"), jget(o, "commits"));
+	printf("sessions    %s live, %s refused (TLS), %s protocol errors\n",
+	    jget(o, "sessions"), jget(o, "tls_refused"),
+	    jget(o, "protocol_errors"));
+	snd = yajl_tree_get(o, (const char *[]){ "senders", NULL },
+	    yajl_t_array);
+	printf("\n%-24s %-6s %-9s %-10s %10s %10s  %s\n", "SENDER", "ROLE",
+	    "STATE", "LAST SEEN", "RECEIVED", "STORED", "ADDRESS");
+	for (i = 0; snd != NULL && i < snd->u.array.len; i++) {
+		s = snd->u.array.values[i];
+		v = jget(s, "last_seen");
+		t = 0;
+		if (v != NULL && time_parse(v, now, &t) == 0)
+			fmt_age(age, sizeof(age), (now - t) / 1000000);
+		else
+			snprintf(age, sizeof(age), "?");
+		printf("%-24.24s %-6.6s %-9s %-10s %10s %10s  %s\n",
+		    jget(s, "name"), jget(s, "role") ? jget(s, "role") : "",
+		    jget(s, "connected") && !strcmp(jget(s, "connected"),
+		    "true") ? "connected" : "gone", strcat(age, " ago"),
+		    jget(s, "received"), jget(s, "stored"),
+		    jget(s, "address") ? jget(s, "address") : "");
+	}
+	return 0;
+}
+
+static int
+cmd_status(int argc, char *argv[])
+{
+	struct buf	req;
+	int		fd, json = 0;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0))
+		usage();
+	json = argc == 2;
+	buf_init(&req, 0);
+	buf_put(&req, "{\"op\":\"status\"}\n", 16);
+	fd = ctl_connect();
+	send_req(fd, &req);
+	buf_clear(&req);
+	return read_replies(fd, json, status_fn);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int i = 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv("VIGIL_SOCKET") != NULL)
+		sockpath = getenv("VIGIL_SOCKET");
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+			sockpath = argv[i + 1];
+			i += 2;
+		} else if (strncmp(argv[i], "--socket=", 9) == 0) {
+			sockpath = argv[i] + 9;
+			i++;
+		} else
+			usage();
+	}
+	if (i >= argc)
+		usage();
+	if (strcmp(argv[i], "search") == 0)
+		return cmd_search(argc - i, argv + i, 0);
+	if (strcmp(argv[i], "tail") == 0)
+		return cmd_search(argc - i, argv + i, 1);
+	if (strcmp(argv[i], "status") == 0)
+		return cmd_status(argc - i, argv + i);
+	if (strcmp(argv[i], "help") == 0)
+		usage();
+	fprintf(stderr, "vigil: unknown command '%s'\n", argv[i]);
+	usage();
+	return 2;
+}

@@ -1,0 +1,85 @@
+/*
+ * record.c -- field list of an event.  Pure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "record.h"
+
+void
+record_init(struct record *ev)
+{
+	ev->ts_us = ev->recv_us = ev->read_us = 0;
+	ev->seq = 0;
+	ev->flags = 0;
+	ev->raw = NULL;
+	ev->rawlen = 0;
+	ev->nfields = 0;
+	ev->scratchlen = 0;
+}
+
+int
+record_add(struct record *ev, const char *name, const char *val, size_t len)
+{
+	int i;
+
+	for (i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->f[i].name, name) == 0) {
+			ev->f[i].val = val;
+			ev->f[i].len = len;
+			return 0;
+		}
+	if (ev->nfields >= REC_FIELDS_MAX)
+		return ERR_TOOBIG;
+	ev->f[ev->nfields].name = name;
+	ev->f[ev->nfields].val = val;
+	ev->f[ev->nfields].len = len;
+	ev->nfields++;
+	return 0;
+}
+
+int
+record_addcopy(struct record *ev, const char *name, const char *val, size_t len)
+{
+	char *p;
+
+	if (len + 1 > REC_SCRATCH - ev->scratchlen)
+		return ERR_TOOBIG;
+	p = ev->scratch + ev->scratchlen;
+	memcpy(p, val, len);
+	p[len] = '\0';
+	ev->scratchlen += len + 1;
+	return record_add(ev, name, p, len);
+}
+
+int
+record_addf(struct record *ev, const char *name, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 room = REC_SCRATCH - ev->scratchlen;
+	char	*p = ev->scratch + ev->scratchlen;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(p, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room)
+		return ERR_TOOBIG;
+	ev->scratchlen += (size_t)n + 1;
+	return record_add(ev, name, p, (size_t)n);
+}
+
+const char *
+record_get(const struct record *ev, const char *name, size_t *len)
+{
+	int i;
+
+	for (i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->f[i].name, name) == 0) {
+			*len = ev->f[i].len;
+			return ev->f[i].val;
+		}
+	return NULL;
+}

@@ -1,0 +1,59 @@
+/*
+ * record.h -- the in-memory view of one event: times, flags, the raw line
+ * and its structured fields (ECS-style names, docs/events.md).  Field
+ * values point into the raw line or into the event's own scratch space;
+ * nothing is heap-allocated, so an event can live on the stack.
+ */
+#ifndef VIGIL_RECORD_H
+#define VIGIL_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define REC_FIELDS_MAX	64
+#define REC_SCRATCH		8192
+
+/* flags */
+#define REC_F_MALFORMED	0x01	/* no decoder understood the header */
+#define REC_F_TRUNCATED	0x02	/* line cut at PROTO_LINE_MAX */
+#define REC_F_NOTIME		0x04	/* no usable time: receive time used */
+#define REC_F_GAP		0x08	/* synthetic: sequence gap record */
+#define REC_F_BADUTF8		0x10	/* raw line is not valid UTF-8 */
+
+struct record_field {
+	const char	*name;		/* static string */
+	const char	*val;
+	size_t		 len;
+};
+
+struct record {
+	int64_t			ts_us;		/* @timestamp (event time) */
+	int64_t			recv_us;	/* event.ingested */
+	int64_t			read_us;	/* shipper read time */
+	uint64_t		seq;		/* per-stream sequence */
+	uint32_t		flags;
+	const char		*raw;		/* not NUL-terminated */
+	size_t			rawlen;
+	int			nfields;
+	struct record_field	f[REC_FIELDS_MAX];
+	size_t			scratchlen;
+	char			scratch[REC_SCRATCH];
+};
+
+/* Reset to an empty event (no fields, no raw line). */
+void	record_init(struct record *);
+/*
+ * Add a field; val is not copied (it must outlive the event).  A second
+ * add of the same name replaces the value.  ERR_TOOBIG when full.
+ */
+int	record_add(struct record *, const char *name, const char *val,
+	    size_t len);
+/* Add a field whose value is copied into the event's scratch space. */
+int	record_addcopy(struct record *, const char *name, const char *val,
+	    size_t len);
+int	record_addf(struct record *, const char *name, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Value of a field, or NULL (then *len is untouched). */
+const char *record_get(const struct record *, const char *name, size_t *len);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * tlsctx.h -- OpenSSL contexts for vigil's mutual TLS: TLS 1.2 minimum
+ * (1.3 preferred), peer certificates required and verified against the
+ * configured CA (plus an optional CRL file), and the peer identity taken
+ * from the certificate (first SAN DNS name, else the subject CN).
+ */
+#ifndef VIGIL_TLSCTX_H
+#define VIGIL_TLSCTX_H
+
+#include <stddef.h>
+#include <openssl/ssl.h>
+
+/*
+ * Build a server (collector) or client (shipper) context.  crl may be
+ * NULL.  On failure returns NULL and writes a reason naming the file into
+ * err.  Caller frees with SSL_CTX_free.
+ */
+SSL_CTX	*tlsctx_server(const char *cert, const char *key, const char *ca,
+	    const char *crl, char *err, size_t errlen);
+SSL_CTX	*tlsctx_client(const char *cert, const char *key, const char *ca,
+	    char *err, size_t errlen);
+/*
+ * The verified peer's identity: first SAN dNSName, else subject CN.
+ * Returns 0 and a NUL-terminated name, or -1 when there is none or it
+ * holds characters outside [A-Za-z0-9._-].
+ */
+int	tlsctx_peer_name(SSL *, char *out, size_t outlen);
+/*
+ * Why a handshake failed, for the log: the verify result if the peer's
+ * certificate was rejected, else the first queued OpenSSL error, else
+ * "connection closed during handshake".  Clears the error queue.
+ */
+void	tlsctx_failure(SSL *, unsigned long errcode, char *out, size_t outlen);
+
+#endif
