@@ -395,11 +395,22 @@ ctl_new(struct event_base *base, struct store *st, const char *path,
 	}
 	/* a stale socket from a crash; refuse to remove anything else */
 	if (lstat(path, &sb) == 0) {
+		int	fd;
+
 		if (!S_ISSOCK(sb.st_mode)) {
 			snprintf(err, errlen, "%s exists and is not a socket",
 			    path);
 			return NULL;
 		}
+		if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1 &&
+		    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+			close(fd);
+			snprintf(err, errlen, "%s: another collector is "
+			    "serving this socket", path);
+			return NULL;
+		}
+		if (fd != -1)
+			close(fd);
 		unlink(path);
 	}
 	if ((ctl = calloc(1, sizeof(*ctl))) == NULL) {
