@@ -273,9 +273,9 @@ main(int argc, char *argv[])
 	    c.data, c.socket);
 	event_base_dispatch(base);
 
-	listener_free(l);
 	ctl_free(ctl);
-	writer_free(w);
+	writer_free(w);		/* drains the queue: sends the last ACKs */
+	listener_free(l);
 	for (int i = 0; i < 3; i++)
 		event_free(sigev[i]);
 	store_close(st);

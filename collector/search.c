@@ -350,7 +350,8 @@ search_run(struct store *st, const struct search_req *req,
 	}
 	if (r != 0)
 		goto out;
-	qsort(cv, nc, sizeof(*cv), cand_cmp);
+	if (nc > 0)
+		qsort(cv, nc, sizeof(*cv), cand_cmp);
 	ss->candidates = nc;
 	/* newest hour first; stop after the hour in which limit is met */
 	idx = nc;
@@ -368,7 +369,8 @@ search_run(struct store *st, const struct search_req *req,
 		if (ra.nhits >= limit)
 			break;
 	}
-	qsort(ra.hits, ra.nhits, sizeof(*ra.hits), hit_cmp);
+	if (ra.nhits > 0)
+		qsort(ra.hits, ra.nhits, sizeof(*ra.hits), hit_cmp);
 	ss->matched = ra.nhits;
 	i = ra.nhits > limit ? ra.nhits - limit : 0;
 	for (; i < ra.nhits; i++)

@@ -10,6 +10,7 @@
  * queued for the writer (backpressure), and reads again below half.
  */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -47,6 +48,7 @@ struct wire_map {
 };
 
 struct session {
+	LIST_ENTRY(session)	 entry;
 	struct listener		*l;
 	struct bufferevent	*bev;
 	enum sess_state		 state;
@@ -66,6 +68,7 @@ struct listener {
 	struct event_base	*base;
 	struct evconnlistener	*lev;
 	int			 nsessions;
+	LIST_HEAD(, session)	 sessions;
 };
 
 static void	session_readcb(struct bufferevent *, void *);
@@ -159,6 +162,7 @@ session_maybe_free(struct session *s)
 {
 	if (!s->dead || s->refs > 0)
 		return;
+	LIST_REMOVE(s, entry);
 	buf_clear(&s->out);
 	free(s);
 }
@@ -598,6 +602,7 @@ listener_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
 		return;
 	}
 	l->nsessions++;
+	LIST_INSERT_HEAD(&l->sessions, s, entry);
 	bufferevent_openssl_set_allow_dirty_shutdown(s->bev, 1);
 	/* bound what a peer can make us buffer: one frame plus a read */
 	bufferevent_setwatermark(s->bev, EV_READ, 0, PROTO_FRAME_MAX + 65536);
@@ -633,6 +638,7 @@ listener_new(struct event_base *base, const struct listener_cfg *cfg,
 	}
 	l->cfg = *cfg;
 	l->base = base;
+	LIST_INIT(&l->sessions);
 	l->lev = evconnlistener_new_bind(base, listener_acceptcb, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    128, (struct sockaddr *)&ss, (int)sl);
@@ -649,8 +655,18 @@ listener_new(struct event_base *base, const struct listener_cfg *cfg,
 void
 listener_free(struct listener *l)
 {
+	struct session *s;
+
 	if (l == NULL)
 		return;
+	/* the writer is gone: no session has a job left */
+	while ((s = LIST_FIRST(&l->sessions)) != NULL) {
+		if (s->dead || s->refs > 0) {
+			LIST_REMOVE(s, entry);	/* cannot happen; leak */
+			continue;
+		}
+		session_close(s, "collector shutting down");
+	}
 	evconnlistener_free(l->lev);
 	free(l);
 }
