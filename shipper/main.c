@@ -1,0 +1,644 @@
+/*
+ * main.c -- vigil-shipper: follows log files and ships their lines to a
+ * vigil-collector over mutual TLS, exactly once (see state.h).
+ *
+ * Only start-up and the event loop live here: options, configuration,
+ * the setup_*() steps, the poll timer and signals.  Reading files is
+ * tail.c, the window and checkpoints state.c, the session forward.c and
+ * who we are ident.c.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include "conf.h"
+#include "err.h"
+#include "forward.h"
+#include "ident.h"
+#include "log.h"
+#include "proto.h"
+#include "state.h"
+#include "tail.h"
+#include "tlsctx.h"
+
+#define SHIPPER_CONF		"/etc/vigil/shipper.conf"
+#define SHIPPER_POLL_MS		200
+#define SHIPPER_SAVE_US		(1000 * 1000)
+
+struct shipper_conf {
+	char		*collector;
+	char		*tls_cert;
+	char		*tls_key;
+	char		*tls_ca;
+	char		*state;
+	struct conf_list input;
+	int		 from_beginning;
+	char		*hostname;
+	char		*role;
+	char		*vm_uuid;
+	long long	 reconnect_max;
+	long long	 batch_lines;
+	long long	 window_bytes;
+};
+
+#define O(f)	offsetof(struct shipper_conf, f)
+static const struct conf_opt shipper_opts[] = {
+	{ "collector", CONF_STR, O(collector), NULL, 0, 0,
+	    "collector address, HOST:PORT" },
+	{ "tls-cert", CONF_STR, O(tls_cert), NULL, 0, 0,
+	    "client certificate (PEM)" },
+	{ "tls-key", CONF_STR, O(tls_key), NULL, 0, 0, "client key (PEM)" },
+	{ "tls-ca", CONF_STR, O(tls_ca), NULL, 0, 0,
+	    "CA that signed the collector's certificate" },
+	{ "state", CONF_STR, O(state), "/var/lib/vigil/shipper", 0, 0,
+	    "state directory (checkpoints, instance id)" },
+	{ "input", CONF_LIST, O(input), NULL, 0, 0,
+	    "TYPE:PATH of a file to follow (repeatable)" },
+	{ "from-beginning", CONF_BOOL, O(from_beginning), "no", 0, 0,
+	    "read new files from their start, not their end" },
+	{ "hostname", CONF_STR, O(hostname), NULL, 0, 0,
+	    "host name sent to the collector (default: gethostname)" },
+	{ "role", CONF_STR, O(role), NULL, 0, 0,
+	    "host or guest (default: detected)" },
+	{ "vm-uuid", CONF_STR, O(vm_uuid), NULL, 0, 0,
+	    "VM UUID (default: DMI product_uuid on guests)" },
+	{ "reconnect-max", CONF_DURATION, O(reconnect_max), "30s", 1, 86400,
+	    "longest wait between connection attempts" },
+	{ "batch-lines", CONF_INT, O(batch_lines), "1024", 1,
+	    PROTO_BATCH_MAX, "most lines per BATCH frame" },
+	{ "window-bytes", CONF_SIZE, O(window_bytes), "8M", 64 * 1024,
+	    1LL << 32, "most unacknowledged bytes held in memory" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+#undef O
+
+static const char *const input_types[] = {
+	"syslog", "auth", "kern", "audit", "libvirt", "qemu", "messages",
+	"other", NULL,
+};
+
+struct input {
+	struct shipper	*sh;
+	size_t		 idx;		/* stream index in the state */
+	struct tail	*tail;
+	struct tail_sink sink;
+	char		*type;
+	const char	*path;		/* points into type's allocation */
+	int		 blocked;	/* stopped by a full window */
+};
+
+struct shipper {
+	struct shipper_conf	 conf;
+	const char		*conffile;
+	int			 foreground, verbose;
+	struct ident		 id;
+	SSL_CTX			*ctx;
+	char			 host[256], port[16];
+	struct forward_conf	 fwconf;
+	struct event_base	*base;
+	struct evdns_base	*dns;
+	struct state		*st;
+	struct forward		*fw;
+	struct input		*in;
+	size_t			 nin;
+	struct event		*poll_ev, *read_ev;
+	struct event		*term_ev, *int_ev, *hup_ev;
+	int64_t			 saved_us;
+	int			 save_failed;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: vigil-shipper [-dnv] [-f file] "
+	    "[--collector host:port]\n"
+	    "\t[--tls-cert file] [--tls-key file] [--tls-ca file] "
+	    "[--state dir]\n"
+	    "\t[--input type:path ...] [--from-beginning] "
+	    "[--hostname name]\n"
+	    "\t[--role host|guest] [--vm-uuid uuid]\n");
+	exit(1);
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The line of fname holding "keyword value", for messages about values
+ * the parser accepted but the shipper rejects.  0 when not found (the
+ * value came from the command line).
+ */
+static int
+conf_lineof(const char *fname, const char *kw, const char *val)
+{
+	FILE	*f;
+	char	 line[4096], *p;
+	size_t	 kl = strlen(kw);
+	int	 n = 0, found = 0;
+
+	if (fname == NULL || (f = fopen(fname, "r")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (strncmp(p, kw, kl) == 0 && (p[kl] == ' ' ||
+		    p[kl] == '\t') && strstr(p + kl, val) != NULL)
+			found = 1;
+	}
+	fclose(f);
+	return found ? n : 0;
+}
+
+/* Print a configuration error at the option's FILE:LINE if it has one. */
+static void
+conf_error(struct shipper *sh, const char *kw, const char *val,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+conf_error(struct shipper *sh, const char *kw, const char *val,
+    const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+	int	line;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (val != NULL && (line = conf_lineof(sh->conffile, kw, val)) > 0)
+		fprintf(stderr, "%s:%d: %s: %s\n", sh->conffile, line, kw,
+		    msg);
+	else
+		fprintf(stderr, "vigil-shipper: %s: %s\n", kw, msg);
+}
+
+/* Split "TYPE:PATH"; returns 0 or -1 with the message printed. */
+static int
+input_check(struct shipper *sh, const char *v)
+{
+	const char	*colon = strchr(v, ':'), *path;
+	size_t		 i, tl;
+
+	if (colon == NULL) {
+		conf_error(sh, "input", v, "expected TYPE:PATH, got '%s'", v);
+		return -1;
+	}
+	tl = colon - v;
+	path = colon + 1;
+	for (i = 0; input_types[i] != NULL; i++)
+		if (strlen(input_types[i]) == tl &&
+		    strncmp(input_types[i], v, tl) == 0)
+			break;
+	if (input_types[i] == NULL) {
+		conf_error(sh, "input", v, "unknown type '%.*s' (syslog, auth, "
+		    "kern, audit, libvirt, qemu, messages or other)", (int)tl,
+		    v);
+		return -1;
+	}
+	if (path[0] != '/' || strlen(path) > PROTO_STR_MAX ||
+	    strchr(path, '\n') != NULL) {
+		conf_error(sh, "input", v, "'%s' is not an absolute path",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check what conf_parse cannot; prints every problem.  Returns 0 or -1. */
+static int
+setup_check(struct shipper *sh)
+{
+	struct shipper_conf	*c = &sh->conf;
+	char			 err[512], uuid[IDENT_UUID_LEN + 1];
+	const char		*p;
+	int			 i, j, bad = 0;
+
+	if (c->collector == NULL) {
+		conf_error(sh, "collector", NULL, "required");
+		bad = 1;
+	} else if (forward_parse_addr(c->collector, sh->host,
+	    sizeof(sh->host), sh->port, sizeof(sh->port)) != 0) {
+		conf_error(sh, "collector", c->collector, "expected HOST:PORT, "
+		    "got '%s'", c->collector);
+		bad = 1;
+	}
+	if (c->input.n == 0) {
+		conf_error(sh, "input", NULL, "at least one is required");
+		bad = 1;
+	}
+	for (i = 0; i < c->input.n; i++) {
+		if (input_check(sh, c->input.v[i]) != 0) {
+			bad = 1;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if ((p = strchr(c->input.v[j], ':')) != NULL &&
+			    strcmp(strchr(c->input.v[i], ':'), p) == 0) {
+				conf_error(sh, "input", c->input.v[i],
+				    "path given twice");
+				bad = 1;
+			}
+	}
+	if (c->state == NULL || c->state[0] != '/') {
+		conf_error(sh, "state", c->state, "must be an absolute path");
+		bad = 1;
+	}
+	if (c->hostname != NULL && ident_check_hostname(c->hostname) != 0) {
+		conf_error(sh, "hostname", c->hostname, "'%s' is not a valid "
+		    "host name", c->hostname);
+		bad = 1;
+	}
+	if (c->role != NULL && strcmp(c->role, "host") != 0 &&
+	    strcmp(c->role, "guest") != 0) {
+		conf_error(sh, "role", c->role, "must be host or guest, not "
+		    "'%s'", c->role);
+		bad = 1;
+	}
+	if (c->vm_uuid != NULL && ident_parse_uuid(c->vm_uuid,
+	    strlen(c->vm_uuid), uuid) != 0) {
+		conf_error(sh, "vm-uuid", c->vm_uuid, "'%s' is not a UUID",
+		    c->vm_uuid);
+		bad = 1;
+	}
+	if (!bad && ident_load(&sh->id, c->hostname, c->role, c->vm_uuid, err,
+	    sizeof(err)) != 0) {
+		conf_error(sh, "identity", NULL, "%s", err);
+		bad = 1;
+	}
+	if ((sh->ctx = tlsctx_client(c->tls_cert, c->tls_key, c->tls_ca, err,
+	    sizeof(err))) == NULL) {
+		conf_error(sh, "tls", NULL, "%s", err);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* A value from the command line: the file cannot override it. */
+static void
+conf_cli(struct shipper *sh, uint64_t *mask, const char *name,
+    const char *value)
+{
+	char err[CONF_ERRLEN];
+
+	if (conf_set(shipper_opts, &sh->conf, mask, name, value, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "vigil-shipper: --%s: %s\n", name, err);
+		exit(1);
+	}
+}
+
+static void
+setup_conf(struct shipper *sh, int argc, char **argv, int *check)
+{
+	static const struct option longopts[] = {
+		{ "collector", required_argument, NULL, 'C' },
+		{ "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ "tls-ca", required_argument, NULL, 'a' },
+		{ "state", required_argument, NULL, 's' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "from-beginning", no_argument, NULL, 'b' },
+		{ "hostname", required_argument, NULL, 'H' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "vm-uuid", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char		 err[CONF_ERRLEN];
+	uint64_t	 mask = 0;
+	int		 ch, i;
+
+	if (conf_defaults(shipper_opts, &sh->conf) != 0)
+		fatalx("bad option table");
+	while ((ch = getopt_long(argc, argv, "df:nv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			sh->foreground = 1;
+			break;
+		case 'f':
+			sh->conffile = optarg;
+			break;
+		case 'n':
+			*check = 1;
+			break;
+		case 'v':
+			sh->verbose++;
+			break;
+		case 'b':
+			conf_cli(sh, &mask, "from-beginning", "yes");
+			break;
+		case 'C': case 'c': case 'k': case 'a': case 's':
+		case 'i': case 'H': case 'r': case 'u':
+			for (i = 0; longopts[i].val != ch; i++)
+				;
+			conf_cli(sh, &mask, longopts[i].name, optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (sh->conffile == NULL && access(SHIPPER_CONF, F_OK) == 0)
+		sh->conffile = SHIPPER_CONF;
+	if (sh->conffile != NULL && conf_load(shipper_opts, &sh->conf, mask,
+	    sh->conffile, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+}
+
+/*
+ * Create the state directory, load the checkpoints and the instance id.
+ * A directory without a checkpoints file gets a new instance id.
+ */
+static void
+setup_state(struct shipper *sh)
+{
+	char	err[512];
+	size_t	nbad;
+	int	existed, r;
+
+	if (mkdir(sh->conf.state, 0700) == -1 && errno != EEXIST)
+		fatal("state directory %s", sh->conf.state);
+	if ((sh->st = state_new(sh->conf.state,
+	    (size_t)sh->conf.window_bytes)) == NULL)
+		fatalx("out of memory");
+	if ((r = state_load(sh->st, &existed, &nbad)) != 0) {
+		if (r == ERR_IO)
+			fatal("%s/%s", sh->conf.state, STATE_FILE);
+		fatalx("%s/%s: %s", sh->conf.state, STATE_FILE, err_str(r));
+	}
+	if (nbad > 0)
+		log_warnx("%s/%s: skipped %zu malformed lines",
+		    sh->conf.state, STATE_FILE, nbad);
+	if (ident_instance(&sh->id, sh->conf.state, !existed, err,
+	    sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("instance %s%s, %s %s", sh->id.instance,
+	    existed ? "" : " (new)", sh->id.role, sh->id.hostname);
+}
+
+static int
+input_linecb(void *arg, const struct tail_line *tl)
+{
+	struct input *in = arg;
+
+	if (tl->cut)
+		log_debug("input %s: line at %llu cut to %zu bytes",
+		    in->path, (unsigned long long)tl->end, tl->len);
+	return state_push(in->sh->st, in->idx, tl->p, tl->len, tl->dev,
+	    tl->ino, tl->end, tl->read_us);
+}
+
+static int
+input_fullcb(void *arg)
+{
+	struct input *in = arg;
+
+	return state_full(in->sh->st);
+}
+
+static void
+setup_inputs(struct shipper *sh)
+{
+	const struct state_ckpt	*ck;
+	struct state_ckpt	 pos;
+	struct input		*in;
+	int			 i, r, resync;
+	char			*colon;
+
+	sh->nin = (size_t)sh->conf.input.n;
+	if ((sh->in = calloc(sh->nin, sizeof(*sh->in))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < sh->conf.input.n; i++) {
+		in = &sh->in[i];
+		if ((in->type = strdup(sh->conf.input.v[i])) == NULL)
+			fatalx("out of memory");
+		colon = strchr(in->type, ':');
+		*colon = '\0';
+		in->path = colon + 1;
+		in->sh = sh;
+		if ((r = state_stream_add(sh->st, in->path, in->type, &ck)) < 0)
+			fatalx("input %s: %s", in->path, err_str(r));
+		in->idx = (size_t)r;
+		if ((in->tail = tail_new(in->path, PROTO_LINE_MAX)) == NULL ||
+		    tail_start(in->tail, ck, sh->conf.from_beginning,
+		    now_us(), &pos, &resync) != 0)
+			fatalx("input %s: out of memory", in->path);
+		state_stream_begin(sh->st, in->idx, &pos, resync);
+		in->sink.line = input_linecb;
+		in->sink.full = input_fullcb;
+		in->sink.arg = in;
+	}
+	/* a crash before the first ACK must not move a new stream's start */
+	if (state_save(sh->st) != 0)
+		fatal("%s/%s", sh->conf.state, STATE_FILE);
+	sh->saved_us = now_us();
+}
+
+/* Read every input as far as the window allows, then send. */
+static void
+shipper_read(struct shipper *sh)
+{
+	int64_t	t = now_us();
+	size_t	i;
+
+	for (i = 0; i < sh->nin; i++)
+		sh->in[i].blocked = tail_poll(sh->in[i].tail, &sh->in[i].sink,
+		    t);
+	forward_kick(sh->fw);
+}
+
+static void
+shipper_save(struct shipper *sh)
+{
+	if (state_save(sh->st) == 0) {
+		if (sh->save_failed)
+			log_info("checkpoints saved again");
+		sh->save_failed = 0;
+	} else if (!sh->save_failed) {
+		log_warn("cannot save %s/%s", sh->conf.state, STATE_FILE);
+		sh->save_failed = 1;
+	}
+	sh->saved_us = now_us();
+}
+
+static void
+poll_timercb(evutil_socket_t fd, short what, void *arg)
+{
+	struct shipper *sh = arg;
+
+	(void)fd;
+	(void)what;
+	shipper_read(sh);
+	if (state_dirty(sh->st) && now_us() - sh->saved_us >= SHIPPER_SAVE_US)
+		shipper_save(sh);
+}
+
+static void
+read_eventcb(evutil_socket_t fd, short what, void *arg)
+{
+	struct shipper *sh = arg;
+
+	(void)fd;
+	(void)what;
+	shipper_read(sh);
+}
+
+/* Acknowledgements freed window space: resume inputs that had stopped. */
+static void
+forward_ackcb(void *arg)
+{
+	struct shipper	*sh = arg;
+	size_t		 i;
+
+	for (i = 0; i < sh->nin; i++)
+		if (sh->in[i].blocked && !state_full(sh->st)) {
+			event_active(sh->read_ev, EV_TIMEOUT, 1);
+			return;
+		}
+}
+
+static void
+term_signalcb(evutil_socket_t sig, short what, void *arg)
+{
+	struct shipper *sh = arg;
+
+	(void)what;
+	log_info("%s: saving state and exiting", strsignal(sig));
+	shipper_save(sh);
+	event_base_loopbreak(sh->base);
+}
+
+static void
+hup_signalcb(evutil_socket_t sig, short what, void *arg)
+{
+	struct shipper *sh = arg;
+
+	(void)sig;
+	(void)what;
+	log_info("SIGHUP: configuration reload is not supported yet; "
+	    "window %zu bytes", state_window_bytes(sh->st));
+}
+
+static void
+setup_events(struct shipper *sh)
+{
+	struct timeval tv = { 0, SHIPPER_POLL_MS * 1000 };
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((sh->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	/* asynchronous DNS, so a slow resolver never stalls the inputs */
+	if ((sh->dns = evdns_base_new(sh->base,
+	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
+		log_warnx("evdns_base_new failed, resolving synchronously");
+	if ((sh->poll_ev = event_new(sh->base, -1, EV_PERSIST, poll_timercb,
+	    sh)) == NULL || event_add(sh->poll_ev, &tv) != 0 ||
+	    (sh->read_ev = event_new(sh->base, -1, 0, read_eventcb, sh))
+	    == NULL ||
+	    (sh->term_ev = evsignal_new(sh->base, SIGTERM, term_signalcb,
+	    sh)) == NULL || evsignal_add(sh->term_ev, NULL) != 0 ||
+	    (sh->int_ev = evsignal_new(sh->base, SIGINT, term_signalcb,
+	    sh)) == NULL || evsignal_add(sh->int_ev, NULL) != 0 ||
+	    (sh->hup_ev = evsignal_new(sh->base, SIGHUP, hup_signalcb,
+	    sh)) == NULL || evsignal_add(sh->hup_ev, NULL) != 0)
+		fatalx("cannot set up events");
+}
+
+static void
+setup_forward(struct shipper *sh)
+{
+	sh->fwconf.host = sh->host;
+	sh->fwconf.port = sh->port;
+	sh->fwconf.ctx = sh->ctx;
+	sh->fwconf.reconnect_max_ms = (uint32_t)sh->conf.reconnect_max * 1000;
+	sh->fwconf.batch_lines = (size_t)sh->conf.batch_lines;
+	if ((sh->fw = forward_new(sh->base, sh->dns, &sh->fwconf, &sh->id,
+	    sh->st, forward_ackcb, sh)) == NULL)
+		fatalx("out of memory");
+	forward_start(sh->fw);
+}
+
+static void
+shipper_free(struct shipper *sh)
+{
+	size_t i;
+
+	forward_free(sh->fw);
+	for (i = 0; i < sh->nin; i++) {
+		tail_free(sh->in[i].tail);
+		free(sh->in[i].type);
+	}
+	free(sh->in);
+	state_free(sh->st);
+	if (sh->poll_ev != NULL)
+		event_free(sh->poll_ev);
+	if (sh->read_ev != NULL)
+		event_free(sh->read_ev);
+	if (sh->term_ev != NULL)
+		event_free(sh->term_ev);
+	if (sh->int_ev != NULL)
+		event_free(sh->int_ev);
+	if (sh->hup_ev != NULL)
+		event_free(sh->hup_ev);
+	if (sh->dns != NULL)
+		evdns_base_free(sh->dns, 0);
+	if (sh->base != NULL)
+		event_base_free(sh->base);
+	SSL_CTX_free(sh->ctx);
+	conf_free(shipper_opts, &sh->conf);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct shipper	 sh;
+	int			 check = 0;
+
+	log_init("vigil-shipper", LOG_TO_STDERR, 0);
+	setup_conf(&sh, argc, argv, &check);
+	log_setverbose(sh.verbose);
+	if (setup_check(&sh) != 0)
+		exit(1);
+	if (check) {
+		if (sh.verbose)
+			conf_dump(shipper_opts, &sh.conf, stdout);
+		printf("configuration OK\n");
+		shipper_free(&sh);
+		exit(0);
+	}
+	setup_state(&sh);
+	if (!sh.foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init("vigil-shipper", LOG_TO_SYSLOG, sh.verbose);
+	}
+	setup_events(&sh);
+	setup_inputs(&sh);
+	setup_forward(&sh);
+	log_info("started: %zu inputs, collector %s:%s", sh.nin, sh.host,
+	    sh.port);
+	event_base_dispatch(sh.base);
+	shipper_free(&sh);
+	return 0;
+}
