@@ -83,3 +83,17 @@ record_get(const struct record *ev, const char *name, size_t *len)
 		}
 	return NULL;
 }
+
+void
+record_mark(const struct record *ev, struct record_mark *m)
+{
+	m->nfields = ev->nfields;
+	m->scratchlen = ev->scratchlen;
+}
+
+void
+record_rollback(struct record *ev, const struct record_mark *m)
+{
+	ev->nfields = m->nfields;
+	ev->scratchlen = m->scratchlen;
+}

@@ -53,6 +53,17 @@ int	record_addcopy(struct record *, const char *name, const char *val,
 	    size_t len);
 int	record_addf(struct record *, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * A decoder that gives up half-way rolls the record back to a mark, so a
+ * line it does not recognise keeps only the fields set before it.  (A
+ * field replaced after the mark keeps its new value: decoders only add.)
+ */
+struct record_mark {
+	int	nfields;
+	size_t	scratchlen;
+};
+void	record_mark(const struct record *, struct record_mark *);
+void	record_rollback(struct record *, const struct record_mark *);
 /* Value of a field, or NULL (then *len is untouched). */
 const char *record_get(const struct record *, const char *name, size_t *len);
 
