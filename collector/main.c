@@ -36,6 +36,8 @@
 
 struct ccfg {
 	char		*listen;
+	char		*syslog_tls;
+	char		*syslog_tcp;
 	char		*data;
 	char		*tls_cert, *tls_key, *tls_ca, *tls_crl;
 	char		*socket;
@@ -53,6 +55,12 @@ struct ccfg {
 static const struct conf_opt opts[] = {
 	{ "listen", CONF_STR, O(listen), "*:6515", 0, 0,
 	    "address:port for shippers (mutual TLS)" },
+	{ "syslog-tls-listen", CONF_STR, O(syslog_tls), "", 0, 0,
+	    "address:port for RFC 5425 syslog over TLS (client certificates "
+	    "required), e.g. *:6514; empty: off" },
+	{ "syslog-tcp-listen", CONF_STR, O(syslog_tcp), "", 0, 0,
+	    "address:port for RFC 6587 syslog over plain TCP, e.g. "
+	    "127.0.0.1:1514; empty: off" },
 	{ "data", CONF_STR, O(data), "/var/lib/vigil", 0, 0,
 	    "data directory (LevelDB)" },
 	{ "tls-cert", CONF_STR, O(tls_cert), "/etc/vigil/collector.crt", 0, 0,
@@ -91,6 +99,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: vigil-collector [-dnv] [-f file] "
 	    "[--listen addr:port] [--data dir]\n"
+	    "\t[--syslog-tls-listen addr:port] [--syslog-tcp-listen addr:port]\n"
 	    "\t[--tls-cert file] [--tls-key file] [--tls-ca file] "
 	    "[--tls-crl file] [--socket path]\n");
 	exit(2);
@@ -121,6 +130,8 @@ setup_config(int argc, char *argv[], struct ccfg *c, int *foreground,
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'L' },
+		{ "syslog-tls-listen", required_argument, NULL, 'T' },
+		{ "syslog-tcp-listen", required_argument, NULL, 'U' },
 		{ "data", required_argument, NULL, 'D' },
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
@@ -145,6 +156,8 @@ setup_config(int argc, char *argv[], struct ccfg *c, int *foreground,
 		case 'n': *check = 1; break;
 		case 'v': verbose++; break;
 		case 'L': name = "listen"; goto set;
+		case 'T': name = "syslog-tls-listen"; goto set;
+		case 'U': name = "syslog-tcp-listen"; goto set;
 		case 'D': name = "data"; goto set;
 		case 'C': name = "tls-cert"; goto set;
 		case 'K': name = "tls-key"; goto set;
@@ -183,7 +196,7 @@ main(int argc, char *argv[])
 	struct store		*st = NULL;
 	struct store_opts	 so;
 	struct writer		*w;
-	struct listener		*l;
+	struct listener		*l, *lt = NULL, *lu = NULL;
 	struct listener_cfg	 lc;
 	struct ctl		*ctl;
 	struct event		*sigev[4];
@@ -251,6 +264,20 @@ main(int argc, char *argv[])
 	lc.tzoff = (int32_t)c.tz_offset;
 	if ((l = listener_new(base, &lc, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	if (c.syslog_tls[0] != '\0') {
+		lc.mode = LISTEN_SYSLOG_TLS;
+		lc.listen = c.syslog_tls;
+		if ((lt = listener_new(base, &lc, err, sizeof(err))) == NULL)
+			fatalx("syslog-tls-listen: %s", err);
+		log_info("syslog over TLS (RFC 5425) on %s", c.syslog_tls);
+	}
+	if (c.syslog_tcp[0] != '\0') {
+		lc.mode = LISTEN_SYSLOG_TCP;
+		lc.listen = c.syslog_tcp;
+		if ((lu = listener_new(base, &lc, err, sizeof(err))) == NULL)
+			fatalx("syslog-tcp-listen: %s", err);
+		log_info("syslog over TCP (RFC 6587) on %s", c.syslog_tcp);
+	}
 	if ((ctl = ctl_new(base, st, c.socket, mode, sgid, err,
 	    sizeof(err))) == NULL)
 		fatalx("query socket: %s", err);
@@ -276,6 +303,8 @@ main(int argc, char *argv[])
 	ctl_free(ctl);
 	writer_free(w);		/* drains the queue: sends the last ACKs */
 	listener_free(l);
+	listener_free(lt);
+	listener_free(lu);
 	for (int i = 0; i < 3; i++)
 		event_free(sigev[i]);
 	store_close(st);

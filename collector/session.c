@@ -35,12 +35,20 @@
 #include "log.h"
 #include "proto.h"
 #include "session.h"
+#include "sframe.h"
 #include "stats.h"
 #include "store.h"
 #include "tlsctx.h"
 #include "writer.h"
 
-enum sess_state { S_HANDSHAKE, S_WAIT_HELLO, S_READY, S_CLOSING };
+/*
+ * Shipper sessions: HANDSHAKE -> WAIT_HELLO -> READY.
+ * Agentless syslog sessions (RFC 5425 over TLS, RFC 6587 over TCP):
+ * HANDSHAKE (TLS only) -> SYSLOG.  Any -> CLOSING -> freed.
+ */
+enum sess_state { S_HANDSHAKE, S_WAIT_HELLO, S_READY, S_SYSLOG, S_CLOSING };
+
+#define SYSLOG_BATCH	1024	/* messages per writer job */
 
 struct wire_map {
 	uint32_t	wire;
@@ -58,6 +66,12 @@ struct session {
 	int			 dead;		/* bev freed */
 	int			 paused;
 	size_t			 inflight;
+	int			 counted;	/* in stats "sessions" */
+	int			 announced;	/* in the senders table */
+	uint32_t		 syslog_stream;	/* store id (S_SYSLOG) */
+	struct buf		 batch;		/* pending syslog batch */
+	size_t			 batchmark;
+	uint32_t		 batchn;
 	uint32_t		 nmap;
 	struct wire_map		 map[PROTO_STREAMS_MAX];
 	struct buf		 out;		/* scratch for frames */
@@ -164,6 +178,7 @@ session_maybe_free(struct session *s)
 		return;
 	LIST_REMOVE(s, entry);
 	buf_clear(&s->out);
+	buf_clear(&s->batch);
 	free(s);
 }
 
@@ -176,9 +191,9 @@ session_close(struct session *s, const char *reason)
 	if (reason != NULL)
 		log_info("%s%s%s: closed: %s", s->addr, s->name[0] ? " " : "",
 		    s->name, reason);
-	if (s->state != S_HANDSHAKE && s->name[0])
+	if (s->announced)
 		stats_sender_disconnect(s->name);
-	if (s->state != S_HANDSHAKE)
+	if (s->counted)
 		STATS_ADD(sessions, -1);
 	bufferevent_free(s->bev);
 	s->bev = NULL;
@@ -224,6 +239,17 @@ session_fail(struct session *s, const char *fmt, ...)
 	bufferevent_setcb(s->bev, NULL, session_drainedcb, session_eventcb, s);
 	bufferevent_set_timeouts(s->bev, NULL, &tv);
 	bufferevent_write(s->bev, s->out.d, s->out.len);
+}
+
+/* A syslog peer broke framing: keep what it sent before, then close. */
+static void	session_syslog_flush(struct session *);
+static void
+session_flush_then_close(struct session *s, const char *reason)
+{
+	log_warnx("%s %s: closing: %s", s->addr, s->name, reason);
+	STATS_ADD(proto_errors, 1);
+	session_syslog_flush(s);
+	session_close(s, NULL);
 }
 
 static int
@@ -304,6 +330,7 @@ session_hello(struct session *s, const uint8_t *p, size_t len)
 		goto out;
 	}
 	s->state = S_READY;
+	s->counted = s->announced = 1;
 	STATS_ADD(sessions, 1);
 	stats_sender_connect(s->name, claimed, role, vm, s->addr, now_us());
 	log_info("%s %s: hello: role %s%s%s, %u streams", s->addr, s->name,
@@ -342,8 +369,14 @@ session_job(struct session *s, enum wjob_kind kind, const uint8_t *p,
 	memcpy(j->payload, p, len);
 	j->plen = len;
 	j->kind = kind;
-	if (kind == WJOB_BATCH) {
+	if (kind == WJOB_BATCH && s->state == S_SYSLOG) {
+		/* sequences are assigned by the writer (first_seq 0) */
 		r = proto_batch_decode(j->payload, len, &j->batch);
+		j->stream = s->syslog_stream;
+	} else if (kind == WJOB_BATCH) {
+		r = proto_batch_decode(j->payload, len, &j->batch);
+		if (r == 0 && j->batch.first_seq == 0)
+			r = ERR_RANGE;	/* 0 is reserved for agentless */
 		if (r == 0)
 			r = map_stream(s, j->batch.stream, &j->stream);
 		j->wire_stream = j->batch.stream;
@@ -403,6 +436,11 @@ session_jobdone(struct wjob *j, void *arg)
 		wjob_free(j);
 		return;
 	}
+	if (s->state == S_SYSLOG) {
+		/* syslog peers get no acknowledgement */
+		wjob_free(j);
+		goto resume;
+	}
 	a.stream = j->wire_stream;
 	a.through = j->kind == WJOB_BATCH ?
 	    j->batch.first_seq + j->batch.count - 1 : j->gap.last_seq;
@@ -413,6 +451,7 @@ session_jobdone(struct wjob *j, void *arg)
 		return;
 	}
 	STATS_ADD(acks, 1);
+ resume:
 	if (s->paused && s->inflight <= s->l->cfg.inflight_max / 2) {
 		s->paused = 0;
 		bufferevent_enable(s->bev, EV_READ);
@@ -464,6 +503,90 @@ session_frame(struct session *s, uint8_t type, const uint8_t *p, size_t len)
 	}
 }
 
+
+/*
+ * Agentless syslog (RFC 5425 over TLS, RFC 6587 over TCP): every peer is
+ * one stream of its sender; the writer numbers the messages (first_seq 0)
+ * since these peers have no sequence numbers and get no ACKs.
+ */
+static int
+session_syslog_start(struct session *s)
+{
+	uint64_t	next;
+	const char	*name = s->l->cfg.mode == LISTEN_SYSLOG_TLS ?
+	    "rfc5425" : "rfc6587";
+
+	if (store_stream_lookup(s->l->cfg.store, s->name, "syslog", name,
+	    "syslog", &s->syslog_stream, &next) != 0)
+		return ERR_STORE;
+	buf_init(&s->batch, PROTO_FRAME_MAX);
+	s->state = S_SYSLOG;
+	s->counted = s->announced = 1;
+	STATS_ADD(sessions, 1);
+	stats_sender_connect(s->name, s->name, "syslog", "", s->addr,
+	    now_us());
+	return 0;
+}
+
+static void
+session_syslog_flush(struct session *s)
+{
+	if (s->batchn == 0)
+		return;
+	if (proto_batch_end(&s->batch, s->batchmark) == 0)
+		session_job(s, WJOB_BATCH, s->batch.d + s->batchmark +
+		    PROTO_FRAME_HDR, s->batch.len - s->batchmark -
+		    PROTO_FRAME_HDR);
+	buf_reset(&s->batch);
+	s->batchn = 0;
+}
+
+static void
+session_syslog_read(struct session *s, struct evbuffer *in)
+{
+	uint8_t		*p;
+	size_t		 len, off, mlen, used;
+	int		 r;
+
+	while (!s->dead && !s->paused && s->state == S_SYSLOG) {
+		len = evbuffer_get_length(in);
+		if (len == 0)
+			break;
+		/* enough for one message of the maximum size */
+		if (len > PROTO_LINE_MAX + 16)
+			len = PROTO_LINE_MAX + 16;
+		if ((p = evbuffer_pullup(in, len)) == NULL) {
+			session_close(s, "out of memory");
+			return;
+		}
+		r = sframe_next(p, len, PROTO_LINE_MAX, &off, &mlen, &used);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			session_flush_then_close(s, r == ERR_TOOBIG ?
+			    "message over 64 KiB" : "malformed octet count");
+			return;
+		}
+		if (s->batchn == 0 && proto_batch_begin(&s->batch, 0, 0,
+		    &s->batchmark) != 0) {
+			session_close(s, "out of memory");
+			return;
+		}
+		if (proto_batch_add(&s->batch, s->batchmark, now_us(),
+		    (const char *)p + off, mlen) != 0) {
+			/* frame full: send it and start another */
+			session_syslog_flush(s);
+			continue;
+		}
+		s->batchn++;
+		evbuffer_drain(in, used);
+		if (s->batchn >= SYSLOG_BATCH)
+			session_syslog_flush(s);
+	}
+	if (!s->dead)
+		session_syslog_flush(s);
+}
+
 static void
 session_readcb(struct bufferevent *bev, void *arg)
 {
@@ -476,7 +599,10 @@ session_readcb(struct bufferevent *bev, void *arg)
 
 	/* hold the session: a frame handler may close it */
 	s->refs++;
-	while (!s->dead && !s->paused && s->state != S_CLOSING) {
+	if (s->state == S_SYSLOG)
+		session_syslog_read(s, in);
+	while (!s->dead && !s->paused && s->state != S_CLOSING &&
+	    s->state != S_SYSLOG) {
 		len = evbuffer_get_length(in);
 		if (len < 4)
 			break;
@@ -529,6 +655,14 @@ session_eventcb(struct bufferevent *bev, short what, void *arg)
 		tv.tv_sec = 3 * s->l->cfg.heartbeat;
 		tv.tv_usec = 0;
 		bufferevent_set_timeouts(bev, &tv, NULL);
+		if (s->l->cfg.mode == LISTEN_SYSLOG_TLS) {
+			/* syslog senders may be quiet for long */
+			bufferevent_set_timeouts(bev, NULL, NULL);
+			if (session_syslog_start(s) != 0) {
+				session_close(s, "storage error");
+				return;
+			}
+		}
 		log_info("%s: accepted %s (%s, %s)", s->addr, s->name,
 		    SSL_get_version(ssl), SSL_get_cipher_name(ssl));
 		return;
@@ -548,10 +682,12 @@ session_eventcb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_TIMEOUT)
 		session_close(s, s->state == S_CLOSING ? "write timed out" :
 		    "no heartbeat from peer");
-	else if (what & BEV_EVENT_EOF)
+	else if (what & BEV_EVENT_EOF) {
+		if (s->state == S_SYSLOG)
+			session_syslog_read(s, bufferevent_get_input(bev));
 		session_close(s, "peer closed the connection");
-	else {
-		unsigned long e = bufferevent_get_openssl_error(bev);
+	} else {
+		unsigned long e = ssl ? bufferevent_get_openssl_error(bev) : 0;
 
 		if (e != 0) {
 			ERR_error_string_n(e, reason, sizeof(reason));
@@ -582,8 +718,9 @@ listener_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (ssl = SSL_new(l->cfg.ssl)) == NULL) {
+	ssl = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL || (l->cfg.mode !=
+	    LISTEN_SYSLOG_TCP && (ssl = SSL_new(l->cfg.ssl)) == NULL)) {
 		log_warnx("refused %s: out of memory", addr);
 		free(s);
 		evutil_closesocket(fd);
@@ -592,8 +729,12 @@ listener_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
 	s->l = l;
 	snprintf(s->addr, sizeof(s->addr), "%s", addr);
 	buf_init(&s->out, PROTO_FRAME_MAX + 64);
-	s->bev = bufferevent_openssl_socket_new(l->base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (ssl != NULL)
+		s->bev = bufferevent_openssl_socket_new(l->base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	else
+		s->bev = bufferevent_socket_new(l->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (s->bev == NULL) {
 		log_warnx("refused %s: cannot create bufferevent", addr);
 		SSL_free(ssl);
@@ -603,6 +744,23 @@ listener_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	l->nsessions++;
 	LIST_INSERT_HEAD(&l->sessions, s, entry);
+	if (ssl == NULL) {
+		/* plain TCP syslog: the peer is named by its address */
+		snprintf(s->name, sizeof(s->name), "%.*s",
+		    (int)strcspn(addr + (addr[0] == '['), "]:"),
+		    addr + (addr[0] == '['));
+		bufferevent_setwatermark(s->bev, EV_READ, 0,
+		    PROTO_FRAME_MAX + 65536);
+		bufferevent_setcb(s->bev, session_readcb, NULL,
+		    session_eventcb, s);
+		if (session_syslog_start(s) != 0) {
+			session_close(s, "storage error");
+			return;
+		}
+		log_info("%s: syslog (TCP) sender connected", addr);
+		bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
 	bufferevent_openssl_set_allow_dirty_shutdown(s->bev, 1);
 	/* bound what a peer can make us buffer: one frame plus a read */
 	bufferevent_setwatermark(s->bev, EV_READ, 0, PROTO_FRAME_MAX + 65536);

@@ -13,7 +13,14 @@ struct store;
 struct writer;
 struct wjob;
 
+enum listen_mode {
+	LISTEN_SHIPPER,		/* vigil protocol, mutual TLS */
+	LISTEN_SYSLOG_TLS,	/* RFC 5425: syslog over TLS, client certs */
+	LISTEN_SYSLOG_TCP,	/* RFC 6587: syslog over plain TCP */
+};
+
 struct listener_cfg {
+	enum listen_mode mode;
 	const char	*listen;	/* ADDR:PORT, [v6]:PORT, *:PORT */
 	SSL_CTX		*ssl;
 	struct store	*store;

@@ -579,7 +579,10 @@ store_txn_add(struct store_txn *t, uint32_t stream,
 	if ((r = store_stream_meta(t->st, stream, &meta)) != 0)
 		return r;
 	next = txn_next_seq(t, stream, &pi);
-	first = b->first_seq;
+	/* first_seq 0: an agentless stream, numbered here in arrival order */
+	first = b->first_seq != 0 ? b->first_seq : next;
+	if (first > UINT64_MAX - b->count)
+		return ERR_RANGE;
 	last = first + b->count - 1;
 	if (last < next) {
 		*dups = b->count;
