@@ -172,7 +172,7 @@ print_event(yajl_val o)
  * Read JSON lines; call fn for each event line; return the exit status.
  */
 static int
-read_replies(int fd, int json, int (*fn)(yajl_val, int))
+read_replies(int fd, int json, int need_end, int (*fn)(yajl_val, int))
 {
 	FILE		*f = fdopen(fd, "r");
 	char		*line = NULL, ebuf[128];
@@ -180,7 +180,7 @@ read_replies(int fd, int json, int (*fn)(yajl_val, int))
 	ssize_t		 n;
 	yajl_val	 o;
 	const char	*e;
-	int		 rc = 0, events = 0;
+	int		 rc = 0, events = 0, ended = 0;
 
 	if (f == NULL)
 		return 1;
@@ -205,6 +205,7 @@ read_replies(int fd, int json, int (*fn)(yajl_val, int))
 				    "stop)...\n");
 		} else if (yajl_tree_get(o, (const char *[]){ "_end", NULL },
 		    yajl_t_any) != NULL) {
+			ended = 1;
 			if (!json) {
 				const char *m, *tk;
 				yajl_val end = yajl_tree_get(o,
@@ -213,9 +214,9 @@ read_replies(int fd, int json, int (*fn)(yajl_val, int))
 
 				m = jget(end, "matched");
 				tk = jget(end, "took_us");
-				fprintf(stderr, "%d shown, %s matched, %.1f ms\n",
-				    events, m ? m : "?",
-				    tk ? atof(tk) / 1000 : 0.0);
+				fprintf(stderr, "%d shown, %s matched in the "
+				    "hours searched, %.1f ms\n", events,
+				    m ? m : "?", tk ? atof(tk) / 1000 : 0.0);
 			}
 		} else {
 			events++;
@@ -230,6 +231,11 @@ read_replies(int fd, int json, int (*fn)(yajl_val, int))
 	}
 	free(line);
 	fclose(f);
+	if (rc == 0 && need_end && !ended) {
+		fprintf(stderr, "vigil: the collector closed the connection "
+		    "before the end of the results\n");
+		rc = 1;
+	}
 	return rc;
 }
 
@@ -319,6 +325,7 @@ cmd_search(int argc, char *argv[], int follow)
 	/* parse here too, for a clear error before connecting */
 	if (query_parse((const char *)q.d, q.len, &pq, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vigil: query: %s\n", err);
+		buf_clear(&q);
 		return 2;
 	}
 	query_free(pq);
@@ -338,7 +345,7 @@ cmd_search(int argc, char *argv[], int follow)
 	send_req(fd, &req);
 	buf_clear(&req);
 	buf_clear(&q);
-	return read_replies(fd, json, event_fn);
+	return read_replies(fd, json, !follow, event_fn);
 }
 
 static void
@@ -415,7 +422,7 @@ cmd_status(int argc, char *argv[])
 	fd = ctl_connect();
 	send_req(fd, &req);
 	buf_clear(&req);
-	return read_replies(fd, json, status_fn);
+	return read_replies(fd, json, 0, status_fn);
 }
 
 int

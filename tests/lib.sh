@@ -1,0 +1,423 @@
+# tests/lib.sh -- library for vigil's integration tests (after git's
+# t/test-lib.sh and OpenSSH's regress/test-exec.sh).  A test script is
+#
+#	#!/bin/sh
+#	# t0010-collector-starts: what this script checks, in plain English.
+#	. "$(dirname "$0")/../lib.sh"
+#	test_expect_success 'collector starts' 'start_collector'
+#	test_expect_success 'status answers' 'vigil_cli status >out && grep ...'
+#	test_done
+#
+# Each script gets its own temp dir $T (removed on success, kept and
+# printed on failure), its own CA ($T/ca) and a free 127.0.0.1 port.  Every
+# daemon started here runs in the foreground (-d) with its log in $T and is
+# killed by the EXIT trap.  Test bodies run in the script's shell (so they
+# can set variables) with their output in $T/test-N.out, shown on failure;
+# chain the commands with && as in git.  Run a script alone with
+#	sh tests/integration/t0010-collector-starts.sh [-v]
+# (-v or VIGIL_TEST_VERBOSE=1 shows the output as it happens).
+#
+# Environment: VIGIL_BIN (directory of the programs, default <repo>/bin),
+# TMPDIR.  Needs openssl(1) and, for some checks, python3.
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIRECTORY=$(cd "$(dirname "$0")/.." && pwd)
+SRCDIR=$(cd "$TEST_DIRECTORY/.." && pwd)
+: "${VIGIL_BIN:=$SRCDIR/bin}"
+export VIGIL_BIN
+# RFC 3164 times carry no zone: run everything in UTC and the C locale.
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+unset LANG LANGUAGE VIGIL_SOCKET 2>/dev/null
+
+case ${1:-} in
+-v|--verbose) VIGIL_TEST_VERBOSE=1 ;;
+esac
+
+test_count=0
+test_passed=0
+test_failed=0
+test_finished=
+COLLECTOR_PID=
+COLLECTOR_PORT=
+COLLECTOR_CERT=collector	# $T/ca/$COLLECTOR_CERT.{crt,key}
+
+# shellcheck source=../scripts/mkcerts.sh
+MKCERTS_LIB=1 . "$SRCDIR/scripts/mkcerts.sh"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-$TEST_NAME.XXXXXX") || {
+	echo "$TEST_NAME: cannot create a temp dir" >&2
+	exit 1
+}
+: >"$T/pids"
+
+say() {
+	printf '%s\n' "$*"
+}
+
+# ---------------------------------------------------------------- processes
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+	Z*|X*)	return 1 ;;
+	esac
+	return 0
+}
+
+# stop_pid PID [SECONDS]: SIGTERM, wait up to SECONDS (default 5), then
+# SIGKILL.  Returns 1 if the process needed SIGKILL.
+stop_pid() {
+	_p=$1
+	_n=$(( ${2:-5} * 10 ))
+	alive "$_p" || { wait "$_p" 2>/dev/null; return 0; }
+	kill -TERM "$_p" 2>/dev/null
+	while [ "$_n" -gt 0 ] && alive "$_p"; do
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	if alive "$_p"; then
+		say "$TEST_NAME: pid $_p ignored SIGTERM, sending SIGKILL" >&2
+		kill -KILL "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+		return 1
+	fi
+	wait "$_p" 2>/dev/null
+	return 0
+}
+
+kill_pid() {
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# remember PID NAME: kill it at exit.
+remember() {
+	echo "$1 $2" >>"$T/pids"
+}
+
+test_cleanup() {
+	_rc=$?
+	trap - EXIT INT TERM HUP
+	if [ -s "$T/pids" ]; then
+		# SIGTERM everyone first, then wait for each.
+		while read -r _p _name; do
+			alive "$_p" && kill -TERM "$_p" 2>/dev/null
+		done <"$T/pids"
+		while read -r _p _name; do
+			stop_pid "$_p" 5 >/dev/null 2>&1
+		done <"$T/pids"
+	fi
+	if [ -z "$test_finished" ]; then
+		say "$TEST_NAME: aborted (exit $_rc) before test_done"
+		say "$TEST_NAME: $test_passed passed, $((test_failed + 1)) failed"
+		test_failed=$((test_failed + 1))
+	fi
+	if [ "$test_failed" -eq 0 ] && [ -z "${VIGIL_TEST_KEEP:-}" ]; then
+		rm -rf "$T"
+	else
+		for _f in "$T"/collector.log "$T"/ship-*.log; do
+			[ -s "$_f" ] || continue
+			say "--- last lines of $_f"
+			tail -n 15 "$_f" | sed 's/^/    /'
+		done
+		say "$TEST_NAME: kept $T"
+	fi
+	[ "$test_failed" -eq 0 ] && exit 0
+	exit 1
+}
+trap test_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# ---------------------------------------------------------------- tests
+
+# test_expect_success 'description' 'commands'
+test_expect_success() {
+	test_count=$((test_count + 1))
+	_out=$T/test-$test_count.out
+	if [ -n "${VIGIL_TEST_VERBOSE:-}" ]; then
+		say "--- $test_count - $1"
+		eval "$2"
+	else
+		eval "$2" >"$_out" 2>&1 </dev/null
+	fi
+	_rc=$?
+	if [ "$_rc" -eq 0 ]; then
+		test_passed=$((test_passed + 1))
+		say "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $1 (exit $_rc)"
+		printf '%s\n' "$2" | sed 's/^/#	/'
+		if [ -s "$_out" ]; then
+			say "# output ($_out):"
+			tail -n 30 "$_out" | sed 's/^/#  /'
+		fi
+	fi
+	return 0
+}
+
+# test_done: print "<script>: N passed, N failed"; exit 1 on failure.
+test_done() {
+	test_finished=1
+	say "$TEST_NAME: $test_passed passed, $test_failed failed"
+	exit "$test_failed"
+}
+
+# test_must_fail CMD...: CMD exits non-zero, but not by a signal or timeout.
+test_must_fail() {
+	"$@"
+	_rc=$?
+	if [ "$_rc" -eq 0 ]; then
+		say "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ "$_rc" -eq 124 ] || [ "$_rc" -gt 128 ]; then
+		say "test_must_fail: '$*' died (exit $_rc)" >&2
+		return 1
+	fi
+	return 0
+}
+
+# wait_for 'CMD' [SECONDS]: run CMD every 0.2 s until it succeeds, at most
+# SECONDS (default 10).  CMD's output goes to $T/wait_for.out.
+wait_for() {
+	_end=$(( $(date +%s) + ${2:-10} ))
+	while :; do
+		eval "$1" >"$T/wait_for.out" 2>&1 </dev/null && return 0
+		if [ "$(date +%s)" -ge "$_end" ]; then
+			say "wait_for: '$1' still failing after ${2:-10}s" >&2
+			tail -n 10 "$T/wait_for.out" >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# expect_log FILE ERE: FILE has a line matching the extended regex.
+expect_log() {
+	if grep -Eq -- "$2" "$1" 2>/dev/null; then
+		return 0
+	fi
+	say "expect_log: no line matching /$2/ in $1; last lines:" >&2
+	tail -n 15 "$1" 2>/dev/null | sed 's/^/    /' >&2
+	return 1
+}
+
+# lines FILE: number of lines (0 when missing).
+lines() {
+	if [ -e "$1" ]; then
+		wc -l <"$1" | tr -d ' '
+	else
+		echo 0
+	fi
+}
+
+# ---------------------------------------------------------------- certificates
+
+# make_ca DIR [CN]: a fresh EC P-256 CA in DIR (ca.crt, ca.key, crl.pem).
+make_ca() {
+	mkcerts_ca "$1" "${2:-vigil test CA}"
+}
+
+# make_cert DIR NAME [server]: DIR/NAME.crt and DIR/NAME.key signed by the CA
+# in DIR.  Client certificates carry SAN DNS:NAME; server certificates
+# SAN DNS:localhost, IP:127.0.0.1.
+make_cert() {
+	if [ "${3:-}" = server ]; then
+		mkcerts_server "$1" "localhost,IP:127.0.0.1" "$2"
+	else
+		mkcerts_client "$1" "$2"
+	fi
+}
+
+# make_foreign_ca [DIR]: a second, unrelated CA (default $T/foreign).
+make_foreign_ca() {
+	make_ca "${1:-$T/foreign}" "foreign CA"
+}
+
+# ---------------------------------------------------------------- network
+
+# free_port: print a TCP port that nothing on this machine uses, below the
+# ephemeral range (so that no outgoing connection takes it meanwhile).
+free_port() {
+	_lo=10000
+	_hi=$(awk '{ print $1 - 1 }' /proc/sys/net/ipv4/ip_local_port_range \
+	    2>/dev/null)
+	if [ -z "$_hi" ] || [ "$_hi" -lt $((_lo + 1000)) ]; then
+		_lo=20000 _hi=29999
+	fi
+	_i=0
+	while [ "$_i" -lt 200 ]; do
+		_p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % (_hi - _lo + 1) + _lo ))
+		_hex=$(printf ':%04X ' "$_p")
+		if ! cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		    awk '{ print $2 " " $3 }' | grep -q -- "$_hex"; then
+			echo "$_p"
+			return 0
+		fi
+		_i=$((_i + 1))
+	done
+	say "free_port: no free port found" >&2
+	return 1
+}
+
+# ---------------------------------------------------------------- daemons
+
+# start_collector [ARGS...]: start vigil-collector -d on 127.0.0.1 with the
+# test CA, data in $T/data, query socket $T/sock, log $T/collector.log and
+# config $T/collector.conf (created empty; append to it before starting).
+# The certificate is $T/ca/$COLLECTOR_CERT.crt (default "collector", made
+# here with SAN DNS:localhost, IP:127.0.0.1).
+# Waits up to 10 s for "listening on".  Restarts reuse the same port.
+start_collector() {
+	[ -s "$T/ca/ca.crt" ] || make_ca "$T/ca" || return 1
+	if [ "$COLLECTOR_CERT" = collector ]; then
+		make_cert "$T/ca" collector server || return 1
+	fi
+	[ -e "$T/collector.conf" ] || echo "# test collector" >"$T/collector.conf"
+	if [ -z "$COLLECTOR_PORT" ]; then
+		COLLECTOR_PORT=$(free_port) || return 1
+	fi
+	_skip=$(lines "$T/collector.log")
+	"$VIGIL_BIN/vigil-collector" -d -f "$T/collector.conf" \
+	    --listen "127.0.0.1:$COLLECTOR_PORT" --data "$T/data" \
+	    --socket "$T/sock" --tls-cert "$T/ca/$COLLECTOR_CERT.crt" \
+	    --tls-key "$T/ca/$COLLECTOR_CERT.key" --tls-ca "$T/ca/ca.crt" \
+	    "$@" >>"$T/collector.log" 2>&1 </dev/null &
+	COLLECTOR_PID=$!
+	remember "$COLLECTOR_PID" collector
+	_n=100
+	while [ "$_n" -gt 0 ]; do
+		if tail -n "+$((_skip + 1))" "$T/collector.log" |
+		    grep -q "listening on"; then
+			return 0
+		fi
+		if ! alive "$COLLECTOR_PID"; then
+			wait "$COLLECTOR_PID" 2>/dev/null
+			say "start_collector: collector exited (status $?):" >&2
+			tail -n "+$((_skip + 1))" "$T/collector.log" >&2
+			COLLECTOR_PID=
+			return 1
+		fi
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	say "start_collector: no 'listening on' after 10 s:" >&2
+	tail -n 20 "$T/collector.log" >&2
+	return 1
+}
+
+# stop_collector: SIGTERM and wait (SIGKILL after 10 s, which fails).
+stop_collector() {
+	[ -n "$COLLECTOR_PID" ] || return 0
+	stop_pid "$COLLECTOR_PID" 10
+	_rc=$?
+	COLLECTOR_PID=
+	return $_rc
+}
+
+# collector_alive: the collector started above is still running.
+collector_alive() {
+	if [ -n "$COLLECTOR_PID" ] && alive "$COLLECTOR_PID"; then
+		return 0
+	fi
+	say "collector_alive: the collector (pid ${COLLECTOR_PID:-none}) is gone:" >&2
+	tail -n 10 "$T/collector.log" >&2
+	return 1
+}
+
+# kill_collector: SIGKILL, no chance to flush anything.
+kill_collector() {
+	[ -n "$COLLECTOR_PID" ] || return 0
+	kill_pid "$COLLECTOR_PID"
+	COLLECTOR_PID=
+}
+
+# start_shipper NAME [--ca CADIR] [ARGS...]: start vigil-shipper -d as host
+# NAME with its own certificate (issued by CADIR, default the test CA),
+# state in $T/ship-NAME, log $T/ship-NAME.log, config $T/ship-NAME.conf
+# (created empty), connecting to the collector started above.
+start_shipper() {
+	_name=$1
+	shift
+	_cadir=$T/ca
+	if [ "${1:-}" = --ca ]; then
+		_cadir=$2
+		shift 2
+	fi
+	[ -s "$T/ca/ca.crt" ] || make_ca "$T/ca" || return 1
+	[ -s "$_cadir/ca.crt" ] || make_ca "$_cadir" || return 1
+	make_cert "$_cadir" "$_name" || return 1
+	[ -n "$COLLECTOR_PORT" ] || COLLECTOR_PORT=$(free_port) || return 1
+	mkdir -p "$T/ship-$_name"
+	[ -e "$T/ship-$_name.conf" ] ||
+	    echo "# test shipper $_name" >"$T/ship-$_name.conf"
+	"$VIGIL_BIN/vigil-shipper" -d -f "$T/ship-$_name.conf" \
+	    --collector "127.0.0.1:$COLLECTOR_PORT" \
+	    --tls-cert "$_cadir/$_name.crt" --tls-key "$_cadir/$_name.key" \
+	    --tls-ca "$T/ca/ca.crt" --state "$T/ship-$_name" \
+	    --hostname "$_name" "$@" >>"$T/ship-$_name.log" 2>&1 </dev/null &
+	echo $! >"$T/ship-$_name.pid"
+	remember $! "ship-$_name"
+	sleep 0.1
+	if ! alive "$(cat "$T/ship-$_name.pid")"; then
+		say "start_shipper: $_name exited at once:" >&2
+		tail -n 20 "$T/ship-$_name.log" >&2
+		return 1
+	fi
+}
+
+shipper_pid() {
+	cat "$T/ship-$1.pid" 2>/dev/null
+}
+
+stop_shipper() {
+	stop_pid "$(shipper_pid "$1")" 10
+}
+
+kill_shipper() {
+	kill_pid "$(shipper_pid "$1")"
+}
+
+# send_frames NAME FILE: open a mutual-TLS connection to the collector as
+# NAME (certificate from the test CA), send FILE's bytes as they are and
+# wait until the collector closes the connection (10 s at most).  What came
+# back is in $T/send_frames.out.  Returns 124 when the collector kept the
+# connection open, else 0.
+send_frames() {
+	make_cert "$T/ca" "$1" || return 1
+	timeout 10 openssl s_client -connect "127.0.0.1:$COLLECTOR_PORT" \
+	    -servername localhost -CAfile "$T/ca/ca.crt" \
+	    -cert "$T/ca/$1.crt" -key "$T/ca/$1.key" -quiet -ign_eof \
+	    <"$2" >"$T/send_frames.out" 2>&1
+	[ $? -eq 124 ] && return 124
+	return 0
+}
+
+# vigil_cli ARGS...: the CLI against this test's collector (30 s limit).
+vigil_cli() {
+	timeout 30 "$VIGIL_BIN/vigil" --socket "$T/sock" "$@"
+}
+
+# Fail early and clearly when the programs are not built.
+for _p in vigil-collector vigil-shipper vigil; do
+	if [ ! -x "$VIGIL_BIN/$_p" ]; then
+		say "$TEST_NAME: $VIGIL_BIN/$_p not built (run make)"
+		test_failed=1
+		test_finished=1
+		say "$TEST_NAME: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+command -v openssl >/dev/null 2>&1 || {
+	say "$TEST_NAME: openssl not found"
+	test_failed=1
+	test_finished=1
+	say "$TEST_NAME: 0 passed, 1 failed"
+	exit 1
+}
