@@ -8,6 +8,9 @@
 #include "err.h"
 #include "proto.h"
 
+#define BLOCK_NAME_MAX	64	/* extra field name */
+#define BLOCK_VALUE_MAX	4096	/* extra field value */
+
 static uint64_t
 zz(int64_t v)
 {
@@ -18,6 +21,19 @@ static int64_t
 unzz(uint64_t v)
 {
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* a - b and a + b modulo 2^64: deltas of any two times round-trip */
+static uint64_t
+tdiff(int64_t a, int64_t b)
+{
+	return (uint64_t)a - (uint64_t)b;
+}
+
+static int64_t
+tadd(int64_t a, int64_t d)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)d);
 }
 
 int
@@ -41,8 +57,17 @@ block_put(struct buf *b, int64_t recv_us, const struct block_ev *ev)
 
 	if (ev->nextra < 0 || ev->nextra > BLOCK_EXTRA_MAX)
 		return ERR_RANGE;
-	if ((r = buf_put_varint(b, zz(ev->ts_us - recv_us))) != 0 ||
-	    (r = buf_put_varint(b, zz(ev->read_us - recv_us))) != 0 ||
+	/* refuse what block_next would refuse */
+	if (ev->rawlen > PROTO_LINE_MAX)
+		return ERR_TOOBIG;
+	for (i = 0; i < ev->nextra; i++)
+		if (ev->extra[i].namelen > BLOCK_NAME_MAX ||
+		    ev->extra[i].vallen > BLOCK_VALUE_MAX)
+			return ERR_TOOBIG;
+	if ((r = buf_put_varint(b, zz((int64_t)tdiff(ev->ts_us,
+	    recv_us)))) != 0 ||
+	    (r = buf_put_varint(b, zz((int64_t)tdiff(ev->read_us,
+	    recv_us)))) != 0 ||
 	    (r = buf_put_varint(b, ev->flags)) != 0 ||
 	    (r = buf_put_varint(b, ev->rawlen)) != 0 ||
 	    (r = buf_put(b, ev->raw, ev->rawlen)) != 0 ||
@@ -53,7 +78,8 @@ block_put(struct buf *b, int64_t recv_us, const struct block_ev *ev)
 		    (r = buf_put(b, ev->extra[i].name,
 		    ev->extra[i].namelen)) != 0 ||
 		    (r = buf_put_varint(b, ev->extra[i].vallen)) != 0 ||
-		    (r = buf_put(b, ev->extra[i].val, ev->extra[i].vallen)) != 0)
+		    (r = buf_put(b, ev->extra[i].val,
+		    ev->extra[i].vallen)) != 0)
 			return r;
 	}
 	return 0;
@@ -77,6 +103,8 @@ block_open(struct block_reader *br, const uint8_t *p, size_t len)
 	    (r = bufr_get_varint(&br->rd, &tz)) != 0)
 		return r;
 	if (n == 0 || n > BLOCK_MAX_EVENTS)
+		return ERR_FORMAT;
+	if (unzz(tz) < INT32_MIN || unzz(tz) > INT32_MAX)
 		return ERR_FORMAT;
 	br->count = (uint32_t)n;
 	br->recv_us = unzz(t);
@@ -119,15 +147,15 @@ block_next(struct block_reader *br, struct block_ev *ev)
 		return r;
 	if (n > BLOCK_EXTRA_MAX || f > UINT32_MAX)
 		return ERR_FORMAT;
-	ev->ts_us = br->recv_us + unzz(a);
-	ev->read_us = br->recv_us + unzz(b);
+	ev->ts_us = tadd(br->recv_us, unzz(a));
+	ev->read_us = tadd(br->recv_us, unzz(b));
 	ev->flags = (uint32_t)f;
 	ev->nextra = (int)n;
 	for (i = 0; i < n; i++)
 		if ((r = get_bytes(&br->rd, &ev->extra[i].name,
-		    &ev->extra[i].namelen, 64)) != 0 ||
+		    &ev->extra[i].namelen, BLOCK_NAME_MAX)) != 0 ||
 		    (r = get_bytes(&br->rd, &ev->extra[i].val,
-		    &ev->extra[i].vallen, 4096)) != 0)
+		    &ev->extra[i].vallen, BLOCK_VALUE_MAX)) != 0)
 			return r;
 	br->index++;
 	return 1;

@@ -92,14 +92,19 @@ ctl_req_parse(const char *line, size_t len, struct ctl_req *rq, char *err,
 		snprintf(err, errlen, "request is not an object");
 		goto out;
 	}
-	v = yajl_tree_get(root, p_op, yajl_t_string);
-	if ((s = ystr(v)) == NULL || strlen(s) >= sizeof(rq->op)) {
+	/* a member of the wrong type is an error, not absent */
+	v = yajl_tree_get(root, p_op, yajl_t_any);
+	if ((s = ystr(v)) == NULL || *s == '\0' ||
+	    strlen(s) >= sizeof(rq->op)) {
 		snprintf(err, errlen, "request has no valid \"op\"");
 		goto out;
 	}
 	snprintf(rq->op, sizeof(rq->op), "%s", s);
-	v = yajl_tree_get(root, p_q, yajl_t_string);
-	if ((s = ystr(v)) != NULL) {
+	if ((v = yajl_tree_get(root, p_q, yajl_t_any)) != NULL) {
+		if ((s = ystr(v)) == NULL) {
+			snprintf(err, errlen, "\"query\" must be a string");
+			goto out;
+		}
 		if (strlen(s) >= sizeof(rq->query)) {
 			snprintf(err, errlen, "query too long");
 			r = ERR_TOOBIG;
@@ -107,21 +112,21 @@ ctl_req_parse(const char *line, size_t len, struct ctl_req *rq, char *err,
 		}
 		snprintf(rq->query, sizeof(rq->query), "%s", s);
 	}
-	if ((v = yajl_tree_get(root, p_s, yajl_t_number)) != NULL) {
+	if ((v = yajl_tree_get(root, p_s, yajl_t_any)) != NULL) {
 		if (!YAJL_IS_INTEGER(v)) {
 			snprintf(err, errlen, "\"since\" must be an integer");
 			goto out;
 		}
 		rq->since_us = YAJL_GET_INTEGER(v);
 	}
-	if ((v = yajl_tree_get(root, p_u, yajl_t_number)) != NULL) {
+	if ((v = yajl_tree_get(root, p_u, yajl_t_any)) != NULL) {
 		if (!YAJL_IS_INTEGER(v)) {
 			snprintf(err, errlen, "\"until\" must be an integer");
 			goto out;
 		}
 		rq->until_us = YAJL_GET_INTEGER(v);
 	}
-	if ((v = yajl_tree_get(root, p_l, yajl_t_number)) != NULL) {
+	if ((v = yajl_tree_get(root, p_l, yajl_t_any)) != NULL) {
 		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 ||
 		    YAJL_GET_INTEGER(v) > SEARCH_LIMIT_MAX) {
 			snprintf(err, errlen, "\"limit\" must be 1..%d",

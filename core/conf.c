@@ -32,7 +32,8 @@ parse_num(const char *s, long long *out, const char *units,
 		if (units == NULL || end[1] != '\0' ||
 		    (u = strchr(units, tolower((unsigned char)*end))) == NULL)
 			return ERR_FORMAT;
-		if (v > 0 && v > INT64_MAX / mult[u - units])
+		if ((v > 0 && v > INT64_MAX / mult[u - units]) ||
+		    (v < 0 && v < INT64_MIN / mult[u - units]))
 			return ERR_RANGE;
 		v *= mult[u - units];
 	}
@@ -261,7 +262,7 @@ conf_parse(const struct conf_opt *t, void *obj, uint64_t mask,
 		}
 		memcpy(line, p, n);
 		line[n] = '\0';
-		p = nl + 1;
+		p = nl < end ? nl + 1 : end;
 		if (memchr(line, '\0', n) != NULL) {
 			snprintf(err, errlen, "%s:%d: NUL byte in line",
 			    fname, lineno);

@@ -9,6 +9,12 @@
 #include "err.h"
 #include "proto.h"
 
+/* string limits of the decoders; the encoders refuse the same */
+#define HOSTNAME_MAX	255
+#define ROLE_MAX	16
+#define ID_MAX		64	/* machine_id, boot_id, vm_uuid, instance */
+#define TYPE_MAX	64	/* stream type */
+
 const char *
 proto_type_name(uint8_t t)
 {
@@ -95,6 +101,9 @@ put_streams(struct buf *b, const struct proto_stream *s, uint16_t n,
 	if ((r = buf_put_u16(b, n)) != 0)
 		return r;
 	for (i = 0; i < n; i++) {
+		if (!welcome && (s[i].namelen > PROTO_STR_MAX ||
+		    s[i].typelen > TYPE_MAX))
+			return ERR_TOOBIG;
 		if ((r = buf_put_u32(b, s[i].id)) != 0)
 			return r;
 		if (welcome)
@@ -126,7 +135,7 @@ get_streams(struct bufr *rd, struct proto_stream *s, uint16_t *n,
 			r = bufr_get_u64(rd, &s[i].next_seq);
 		else if ((r = get_str(rd, &s[i].name, &s[i].namelen,
 		    PROTO_STR_MAX)) == 0)
-			r = get_str(rd, &s[i].type, &s[i].typelen, 64);
+			r = get_str(rd, &s[i].type, &s[i].typelen, TYPE_MAX);
 		if (r != 0)
 			return r;
 		/* stream ids must be unique within a session */
@@ -143,6 +152,10 @@ proto_hello_encode(struct buf *b, const struct proto_hello *h)
 	size_t	mark;
 	int	r;
 
+	if (h->hostnamelen > HOSTNAME_MAX || h->rolelen > ROLE_MAX ||
+	    h->machine_idlen > ID_MAX || h->boot_idlen > ID_MAX ||
+	    h->vm_uuidlen > ID_MAX || h->instancelen > ID_MAX)
+		return ERR_TOOBIG;
 	if ((r = proto_frame_begin(b, PROTO_HELLO, &mark)) != 0)
 		return r;
 	if ((r = buf_put_u16(b, h->version)) != 0 ||
@@ -171,12 +184,14 @@ proto_hello_decode(const uint8_t *p, size_t len, struct proto_hello *h)
 		return r;
 	if (h->version != PROTO_VERSION)
 		return ERR_VERSION;
-	if ((r = get_str(&rd, &h->hostname, &h->hostnamelen, 255)) != 0 ||
-	    (r = get_str(&rd, &h->role, &h->rolelen, 16)) != 0 ||
-	    (r = get_str(&rd, &h->machine_id, &h->machine_idlen, 64)) != 0 ||
-	    (r = get_str(&rd, &h->boot_id, &h->boot_idlen, 64)) != 0 ||
-	    (r = get_str(&rd, &h->vm_uuid, &h->vm_uuidlen, 64)) != 0 ||
-	    (r = get_str(&rd, &h->instance, &h->instancelen, 64)) != 0 ||
+	if ((r = get_str(&rd, &h->hostname, &h->hostnamelen,
+	    HOSTNAME_MAX)) != 0 ||
+	    (r = get_str(&rd, &h->role, &h->rolelen, ROLE_MAX)) != 0 ||
+	    (r = get_str(&rd, &h->machine_id, &h->machine_idlen,
+	    ID_MAX)) != 0 ||
+	    (r = get_str(&rd, &h->boot_id, &h->boot_idlen, ID_MAX)) != 0 ||
+	    (r = get_str(&rd, &h->vm_uuid, &h->vm_uuidlen, ID_MAX)) != 0 ||
+	    (r = get_str(&rd, &h->instance, &h->instancelen, ID_MAX)) != 0 ||
 	    (r = get_streams(&rd, h->streams, &h->nstreams, 0)) != 0)
 		return r;
 	return rd.left ? ERR_FORMAT : 0;
@@ -370,6 +385,8 @@ proto_gap_encode(struct buf *b, const struct proto_gap *g)
 	size_t	mark;
 	int	r;
 
+	if (g->reasonlen > PROTO_STR_MAX)
+		return ERR_TOOBIG;
 	if ((r = proto_frame_begin(b, PROTO_GAP, &mark)) != 0)
 		return r;
 	if ((r = buf_put_u32(b, g->stream)) != 0 ||
@@ -412,6 +429,8 @@ proto_error_encode(struct buf *b, const char *reason)
 	size_t	mark;
 	int	r;
 
+	if (reason != NULL && strlen(reason) > PROTO_STR_MAX)
+		return ERR_TOOBIG;
 	if ((r = proto_frame_begin(b, PROTO_ERROR, &mark)) != 0)
 		return r;
 	if ((r = buf_put_cstr(b, reason)) != 0) {
