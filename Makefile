@@ -22,7 +22,7 @@ BIN	:= bin
 SANFLAGS :=
 endif
 
-PKGS	:= libevent_openssl libevent_pthreads openssl yajl libpcre2-8
+PKGS	:= libevent_openssl libevent_pthreads openssl yajl libpcre2-8 libsystemd
 OPT	?= -O2 -g
 CFLAGS	+= $(OPT) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
 	-iquote core -iquote collector -iquote shipper -iquote rules $(SANFLAGS) \

@@ -1,11 +1,12 @@
 /*
- * main.c -- vigil-shipper: follows log files and ships their lines to a
- * vigil-collector over mutual TLS, exactly once (see state.h).
+ * main.c -- vigil-shipper: follows log files and the systemd journal and
+ * ships their lines to a vigil-collector over mutual TLS, exactly once
+ * (see state.h).
  *
  * Only start-up and the event loop live here: options, configuration,
  * the setup_*() steps, the poll timer and signals.  Reading files is
- * tail.c, the window and checkpoints state.c, the session forward.c and
- * who we are ident.c.
+ * tail.c, the journal journal.c, the window and checkpoints state.c, the
+ * session forward.c and who we are ident.c.
  */
 #include <sys/stat.h>
 
@@ -27,6 +28,7 @@
 #include "err.h"
 #include "forward.h"
 #include "ident.h"
+#include "journal.h"
 #include "log.h"
 #include "proto.h"
 #include "state.h"
@@ -65,7 +67,7 @@ static const struct conf_opt shipper_opts[] = {
 	{ "state", CONF_STR, O(state), "/var/lib/vigil/shipper", 0, 0,
 	    "state directory (checkpoints, instance id)" },
 	{ "input", CONF_LIST, O(input), NULL, 0, 0,
-	    "TYPE:PATH of a file to follow (repeatable)" },
+	    "TYPE:PATH of a file to follow, or journal[:DIR] (repeatable)" },
 	{ "from-beginning", CONF_BOOL, O(from_beginning), "no", 0, 0,
 	    "read new files from their start, not their end" },
 	{ "hostname", CONF_STR, O(hostname), NULL, 0, 0,
@@ -92,10 +94,12 @@ static const char *const input_types[] = {
 struct input {
 	struct shipper	*sh;
 	size_t		 idx;		/* stream index in the state */
-	struct tail	*tail;
+	struct tail	*tail;		/* a file, or */
+	struct journal	*journal;	/* the journal */
 	struct tail_sink sink;
+	struct journal_sink jsink;
 	char		*type;
-	const char	*path;		/* points into type's allocation */
+	const char	*path;		/* stream name, in type's allocation */
 	int		 blocked;	/* stopped by a full window */
 };
 
@@ -126,7 +130,7 @@ usage(void)
 	    "[--collector host:port]\n"
 	    "\t[--tls-cert file] [--tls-key file] [--tls-ca file] "
 	    "[--state dir]\n"
-	    "\t[--input type:path ...] [--from-beginning] "
+	    "\t[--input type:path|journal[:dir] ...] [--from-beginning] "
 	    "[--hostname name]\n"
 	    "\t[--role host|guest] [--vm-uuid uuid]\n");
 	exit(1);
@@ -191,13 +195,42 @@ conf_error(struct shipper *sh, const char *kw, const char *val,
 		fprintf(stderr, "vigil-shipper: %s: %s\n", kw, msg);
 }
 
-/* Split "TYPE:PATH"; returns 0 or -1 with the message printed. */
+/* "journal" or "journal:..." */
+static int
+input_is_journal(const char *v)
+{
+	size_t n = strlen(JOURNAL_NAME);
+
+	return strncmp(v, JOURNAL_NAME, n) == 0 &&
+	    (v[n] == '\0' || v[n] == ':');
+}
+
+/* The stream name: the path of a file, all of a journal input. */
+static const char *
+input_name(const char *v)
+{
+	if (input_is_journal(v) || strchr(v, ':') == NULL)
+		return v;
+	return strchr(v, ':') + 1;
+}
+
+/*
+ * Split "TYPE:PATH", or check "journal[:DIR]"; returns 0 or -1 with the
+ * message printed.
+ */
 static int
 input_check(struct shipper *sh, const char *v)
 {
 	const char	*colon = strchr(v, ':'), *path;
 	size_t		 i, tl;
 
+	if (input_is_journal(v)) {
+		if (journal_name_check(v) == 0)
+			return 0;
+		conf_error(sh, "input", v, "expected journal or journal:DIR "
+		    "with an absolute DIR, got '%s'", v);
+		return -1;
+	}
 	if (colon == NULL) {
 		conf_error(sh, "input", v, "expected TYPE:PATH, got '%s'", v);
 		return -1;
@@ -210,8 +243,8 @@ input_check(struct shipper *sh, const char *v)
 			break;
 	if (input_types[i] == NULL) {
 		conf_error(sh, "input", v, "unknown type '%.*s' (syslog, auth, "
-		    "kern, audit, libvirt, qemu, messages or other)", (int)tl,
-		    v);
+		    "kern, audit, libvirt, qemu, messages, other or journal)",
+		    (int)tl, v);
 		return -1;
 	}
 	if (path[0] != '/' || strlen(path) > PROTO_STR_MAX ||
@@ -250,9 +283,9 @@ setup_check(struct shipper *sh)
 			bad = 1;
 			continue;
 		}
+		p = input_name(c->input.v[i]);
 		for (j = 0; j < i; j++)
-			if ((p = strchr(c->input.v[j], ':')) != NULL &&
-			    strcmp(strchr(c->input.v[i], ':'), p) == 0) {
+			if (strcmp(input_name(c->input.v[j]), p) == 0) {
 				conf_error(sh, "input", c->input.v[i],
 				    "path given twice");
 				bad = 1;
@@ -410,11 +443,68 @@ input_linecb(void *arg, const struct tail_line *tl)
 }
 
 static int
+input_journalcb(void *arg, const struct journal_line *jl)
+{
+	struct input *in = arg;
+
+	if (jl->cut)
+		log_debug("input %s: entry %s cut to %zu bytes", in->path,
+		    jl->cursor, jl->len);
+	return state_push_cursor(in->sh->st, in->idx, jl->p, jl->len,
+	    jl->cursor, jl->read_us);
+}
+
+static int
 input_fullcb(void *arg)
 {
 	struct input *in = arg;
 
 	return state_full(in->sh->st);
+}
+
+/* Open the journal of input in and set its stream's start. */
+static void
+setup_journal(struct shipper *sh, struct input *in,
+    const struct state_ckpt *ck)
+{
+	char	err[512], *pos = NULL;
+	int	resync, r;
+
+	if ((in->journal = journal_new(in->path, PROTO_LINE_MAX)) == NULL)
+		fatalx("input %s: out of memory", in->path);
+	if ((r = journal_start(in->journal, ck, ck != NULL ?
+	    state_stream_cursor(sh->st, in->idx) : NULL,
+	    sh->conf.from_beginning, &pos, &resync, err, sizeof(err))) != 0)
+		fatalx("input %s: %s", in->path, r == ERR_IO ? err :
+		    err_str(r));
+	if ((r = state_stream_begin_cursor(sh->st, in->idx, pos, resync)) != 0)
+		fatalx("input %s: start cursor: %s", in->path, err_str(r));
+	free(pos);
+	in->jsink.line = input_journalcb;
+	in->jsink.full = input_fullcb;
+	in->jsink.arg = in;
+}
+
+/* Split an input value into its type and stream name (one allocation). */
+static void
+input_split(struct input *in, const char *v)
+{
+	size_t	tl = strlen(JOURNAL_NAME);
+	char	*colon;
+
+	if (input_is_journal(v)) {
+		/* "journal\0" then the whole value as the stream name */
+		if ((in->type = malloc(tl + 1 + strlen(v) + 1)) == NULL)
+			fatalx("out of memory");
+		memcpy(in->type, JOURNAL_NAME, tl + 1);
+		in->path = strcpy(in->type + tl + 1, v);
+		return;
+	}
+	if ((in->type = strdup(v)) == NULL)
+		fatalx("out of memory");
+	colon = strchr(in->type, ':');
+	*colon = '\0';
+	in->path = colon + 1;
 }
 
 static void
@@ -424,22 +514,21 @@ setup_inputs(struct shipper *sh)
 	struct state_ckpt	 pos;
 	struct input		*in;
 	int			 i, r, resync;
-	char			*colon;
 
 	sh->nin = (size_t)sh->conf.input.n;
 	if ((sh->in = calloc(sh->nin, sizeof(*sh->in))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < sh->conf.input.n; i++) {
 		in = &sh->in[i];
-		if ((in->type = strdup(sh->conf.input.v[i])) == NULL)
-			fatalx("out of memory");
-		colon = strchr(in->type, ':');
-		*colon = '\0';
-		in->path = colon + 1;
+		input_split(in, sh->conf.input.v[i]);
 		in->sh = sh;
 		if ((r = state_stream_add(sh->st, in->path, in->type, &ck)) < 0)
 			fatalx("input %s: %s", in->path, err_str(r));
 		in->idx = (size_t)r;
+		if (strcmp(in->type, JOURNAL_NAME) == 0) {
+			setup_journal(sh, in, ck);
+			continue;
+		}
 		if ((in->tail = tail_new(in->path, PROTO_LINE_MAX)) == NULL ||
 		    tail_start(in->tail, ck, sh->conf.from_beginning,
 		    now_us(), &pos, &resync) != 0)
@@ -462,9 +551,14 @@ shipper_read(struct shipper *sh)
 	int64_t	t = now_us();
 	size_t	i;
 
-	for (i = 0; i < sh->nin; i++)
-		sh->in[i].blocked = tail_poll(sh->in[i].tail, &sh->in[i].sink,
-		    t);
+	for (i = 0; i < sh->nin; i++) {
+		if (sh->in[i].journal != NULL)
+			sh->in[i].blocked = journal_poll(sh->in[i].journal,
+			    &sh->in[i].jsink, t);
+		else
+			sh->in[i].blocked = tail_poll(sh->in[i].tail,
+			    &sh->in[i].sink, t);
+	}
 	forward_kick(sh->fw);
 }
 
@@ -587,6 +681,7 @@ shipper_free(struct shipper *sh)
 	forward_free(sh->fw);
 	for (i = 0; i < sh->nin; i++) {
 		tail_free(sh->in[i].tail);
+		journal_free(sh->in[i].journal);
 		free(sh->in[i].type);
 	}
 	free(sh->in);

@@ -9,6 +9,10 @@
  *   sent -> unsent again when the connection drops (state_unsend).
  * The lines form one queue; s->unsent points at the first unsent one
  * (NULL: all sent), so everything before it has been sent.
+ *
+ * A file stream's position is (dev, ino, off); a journal stream's is the
+ * cursor of an entry (s->cursor, "" before the first).  Each line carries
+ * the position just after it, so that an ACK moves the checkpoint there.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>
@@ -30,8 +34,10 @@ struct wline {
 	STAILQ_ENTRY(wline)	 entry;
 	uint64_t		 seq;
 	uint64_t		 dev, ino, end;
+	const char		*cursor;	/* in data[], or NULL */
 	int64_t			 read_us;
 	uint32_t		 len;
+	uint32_t		 alloc;		/* bytes of data[] */
 	char			 data[];
 };
 
@@ -40,6 +46,7 @@ STAILQ_HEAD(wlines, wline);
 struct stream {
 	char		*type;
 	struct state_ckpt ck;		/* acknowledged position, persisted */
+	char		*cursor;	/* journal: with ck; else NULL */
 	uint64_t	 next_seq;	/* for the next line read */
 	uint64_t	 stored;	/* collector has every seq <= stored */
 	uint64_t	 last_sent;	/* on this connection, >= stored */
@@ -52,7 +59,7 @@ struct state {
 	char		*dir;
 	struct stream	*s;
 	size_t		 n;
-	struct state_ckpt *old;		/* loaded, not (yet) a stream */
+	struct state_rec *old;		/* loaded, not (yet) a stream */
 	size_t		 nold;
 	size_t		 bytes, max;
 	int		 dirty;
@@ -61,7 +68,21 @@ struct state {
 static size_t
 wline_cost(const struct wline *l)
 {
-	return l->len + STATE_LINE_OVERHEAD;
+	return l->alloc + STATE_LINE_OVERHEAD;
+}
+
+/* A cursor we can write on a checkpoint line: printable, no blanks. */
+static int
+cursor_check(const char *c, size_t n)
+{
+	size_t i;
+
+	if (n > STATE_CURSOR_MAX)
+		return ERR_FORMAT;
+	for (i = 0; i < n; i++)
+		if (c[i] <= ' ' || c[i] > '~')
+			return ERR_FORMAT;
+	return 0;
 }
 
 /* Parse a decimal u64 of s[0..n); no sign, no blanks. */
@@ -85,16 +106,17 @@ parse_u64(const char *s, size_t n, uint64_t *v)
 }
 
 /*
- * One line without its newline.  The numbers are the last four blank
- * separated fields, so the path (everything before them) may hold
- * blanks.
+ * The file form of a line without its newline.  The numbers are the last
+ * four blank separated fields, so the path (everything before them) may
+ * hold blanks.
  */
 static int
-ckpt_parse_line(const char *p, size_t n, struct state_ckpt *ck)
+ckpt_parse_file(const char *p, size_t n, struct state_rec *rec)
 {
-	uint64_t	 v[4];
-	size_t		 end = n, start;
-	int		 k;
+	struct state_ckpt	*ck = &rec->ck;
+	uint64_t		 v[4];
+	size_t			 end = n, start;
+	int			 k;
 
 	for (k = 3; k >= 0; k--) {
 		start = end;
@@ -113,20 +135,82 @@ ckpt_parse_line(const char *p, size_t n, struct state_ckpt *ck)
 	ck->ino = v[1];
 	ck->off = v[2];
 	ck->next_seq = v[3];
+	rec->cursor = NULL;
 	return 0;
 }
 
+/*
+ * The journal form "path cursor=CURSOR next_seq".  No file line can look
+ * like this: its second to last field is a number, never "cursor=...".
+ */
+static int
+ckpt_parse_cursor(const char *p, size_t n, struct state_rec *rec)
+{
+	struct state_ckpt	*ck = &rec->ck;
+	uint64_t		 seq;
+	size_t			 end = n, start, cl;
+	const char		*c;
+
+	start = end;
+	while (start > 0 && p[start - 1] != ' ')
+		start--;
+	if (start == 0 || parse_u64(p + start, end - start, &seq) != 0 ||
+	    seq == 0)
+		return ERR_FORMAT;
+	end = start - 1;
+	start = end;
+	while (start > 0 && p[start - 1] != ' ')
+		start--;
+	if (start <= 1 || end - start < 8 || memcmp(p + start, "cursor=", 7))
+		return ERR_FORMAT;
+	c = p + start + 7;
+	cl = end - start - 7;
+	if (cursor_check(c, cl) != 0)
+		return ERR_FORMAT;
+	end = start - 1;
+	if (memchr(p, '\0', end) != NULL)
+		return ERR_FORMAT;
+	if (cl == 1 && c[0] == '-')
+		cl = 0;		/* no entry yet */
+	if ((ck->path = strndup(p, end)) == NULL)
+		return ERR_NOMEM;
+	if ((rec->cursor = strndup(c, cl)) == NULL) {
+		free(ck->path);
+		return ERR_NOMEM;
+	}
+	ck->dev = ck->ino = ck->off = 0;
+	ck->next_seq = seq;
+	return 0;
+}
+
+static int
+ckpt_parse_line(const char *p, size_t n, struct state_rec *rec)
+{
+	int r;
+
+	if ((r = ckpt_parse_file(p, n, rec)) != ERR_FORMAT)
+		return r;
+	return ckpt_parse_cursor(p, n, rec);
+}
+
+static void
+rec_clear(struct state_rec *rec)
+{
+	free(rec->ck.path);
+	free(rec->cursor);
+}
+
 int
-state_ckpt_parse(const char *text, size_t len, struct state_ckpt **out,
+state_rec_parse(const char *text, size_t len, struct state_rec **out,
     size_t *nout, size_t *nbad)
 {
-	struct state_ckpt	*cks = NULL, ck;
+	struct state_rec	*recs = NULL, rec;
 	const char		*p = text, *end = text + len, *nl;
 	size_t			 n = 0, i;
 	int			 r;
 
 	*nbad = 0;
-	if ((cks = calloc(STATE_CKPT_MAX, sizeof(*cks))) == NULL)
+	if ((recs = calloc(STATE_CKPT_MAX, sizeof(*recs))) == NULL)
 		return ERR_NOMEM;
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', end - p)) == NULL) {
@@ -135,34 +219,73 @@ state_ckpt_parse(const char *text, size_t len, struct state_ckpt **out,
 		}
 		if (p == nl || *p == '#')
 			continue;
-		if ((r = ckpt_parse_line(p, nl - p, &ck)) == ERR_NOMEM)
+		if ((r = ckpt_parse_line(p, nl - p, &rec)) == ERR_NOMEM)
 			goto fail;
 		if (r != 0) {
 			(*nbad)++;
 			continue;
 		}
 		for (i = 0; i < n; i++)
-			if (strcmp(cks[i].path, ck.path) == 0)
+			if (strcmp(recs[i].ck.path, rec.ck.path) == 0)
 				break;
 		if (i < n) {
-			free(cks[i].path);
-			cks[i] = ck;
+			rec_clear(&recs[i]);
+			recs[i] = rec;
 			continue;
 		}
 		if (n == STATE_CKPT_MAX) {
 			/* never refuse to start over a full file */
-			free(ck.path);
+			rec_clear(&rec);
 			(*nbad)++;
 			continue;
 		}
-		cks[n++] = ck;
+		recs[n++] = rec;
 	}
-	*out = cks;
+	*out = recs;
 	*nout = n;
 	return 0;
  fail:
-	state_ckpts_free(cks, n);
+	state_recs_free(recs, n);
 	return r;
+}
+
+void
+state_recs_free(struct state_rec *recs, size_t n)
+{
+	size_t i;
+
+	if (recs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		rec_clear(&recs[i]);
+	free(recs);
+}
+
+int
+state_ckpt_parse(const char *text, size_t len, struct state_ckpt **out,
+    size_t *nout, size_t *nbad)
+{
+	struct state_rec	*recs;
+	struct state_ckpt	*cks;
+	size_t			 n, i, k = 0;
+	int			 r;
+
+	if ((r = state_rec_parse(text, len, &recs, &n, nbad)) != 0)
+		return r;
+	if ((cks = calloc(n + 1, sizeof(*cks))) == NULL) {
+		state_recs_free(recs, n);
+		return ERR_NOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		if (recs[i].cursor == NULL) {
+			cks[k++] = recs[i].ck;
+			recs[i].ck.path = NULL;	/* handed over */
+		}
+	}
+	state_recs_free(recs, n);
+	*out = cks;
+	*nout = k;
+	return 0;
 }
 
 void
@@ -178,14 +301,38 @@ state_ckpts_free(struct state_ckpt *cks, size_t n)
 }
 
 static int
-ckpt_format1(struct buf *out, const struct state_ckpt *ck)
+ckpt_format1(struct buf *out, const struct state_ckpt *ck, const char *cursor)
 {
 	if (ck->path == NULL || ck->path[0] == '\0' || ck->path[0] == '#' ||
 	    strchr(ck->path, '\n') != NULL || ck->next_seq == 0)
 		return ERR_FORMAT;
+	if (cursor != NULL) {
+		if (cursor_check(cursor, strlen(cursor)) != 0)
+			return ERR_FORMAT;
+		return buf_putf(out, "%s cursor=%s %llu\n", ck->path,
+		    cursor[0] != '\0' ? cursor : "-",
+		    (unsigned long long)ck->next_seq);
+	}
 	return buf_putf(out, "%s %llu %llu %llu %llu\n", ck->path,
 	    (unsigned long long)ck->dev, (unsigned long long)ck->ino,
 	    (unsigned long long)ck->off, (unsigned long long)ck->next_seq);
+}
+
+#define CKPT_HEADER	"# vigil-shipper checkpoints: path dev ino offset " \
+	"next_seq, or path cursor=CURSOR next_seq\n"
+
+int
+state_rec_format(struct buf *out, const struct state_rec *recs, size_t n)
+{
+	size_t	i;
+	int	r;
+
+	if ((r = buf_putf(out, CKPT_HEADER)) != 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if ((r = ckpt_format1(out, &recs[i].ck, recs[i].cursor)) != 0)
+			return r;
+	return 0;
 }
 
 int
@@ -194,11 +341,10 @@ state_ckpt_format(struct buf *out, const struct state_ckpt *cks, size_t n)
 	size_t	i;
 	int	r;
 
-	if ((r = buf_putf(out, "# vigil-shipper checkpoints: "
-	    "path dev ino offset next_seq\n")) != 0)
+	if ((r = buf_putf(out, CKPT_HEADER)) != 0)
 		return r;
 	for (i = 0; i < n; i++)
-		if ((r = ckpt_format1(out, &cks[i])) != 0)
+		if ((r = ckpt_format1(out, &cks[i], NULL)) != 0)
 			return r;
 	return 0;
 }
@@ -259,6 +405,7 @@ stream_clear(struct stream *s)
 		free(l);
 	}
 	free(s->ck.path);
+	free(s->cursor);
 	free(s->type);
 }
 
@@ -272,7 +419,7 @@ state_free(struct state *st)
 	for (i = 0; i < st->n; i++)
 		stream_clear(&st->s[i]);
 	free(st->s);
-	state_ckpts_free(st->old, st->nold);
+	state_recs_free(st->old, st->nold);
 	free(st->dir);
 	free(st);
 }
@@ -304,10 +451,10 @@ state_load(struct state *st, int *existed, size_t *nbad)
 		errno = EFBIG;
 		goto out;
 	}
-	state_ckpts_free(st->old, st->nold);
+	state_recs_free(st->old, st->nold);
 	st->old = NULL;
 	st->nold = 0;
-	r = state_ckpt_parse(text, n, &st->old, &st->nold, nbad);
+	r = state_rec_parse(text, n, &st->old, &st->nold, nbad);
  out:
 	free(text);
 	if (f != NULL)
@@ -339,11 +486,12 @@ state_stream_add(struct state *st, const char *path, const char *type,
 	if ((s->type = strdup(type)) == NULL)
 		return ERR_NOMEM;
 	for (i = 0; i < st->nold; i++)
-		if (strcmp(st->old[i].path, path) == 0)
+		if (strcmp(st->old[i].ck.path, path) == 0)
 			break;
 	if (i < st->nold) {
 		/* take the loaded entry over */
-		s->ck = st->old[i];
+		s->ck = st->old[i].ck;
+		s->cursor = st->old[i].cursor;
 		st->old[i] = st->old[--st->nold];
 		*ckp = &s->ck;
 	} else if ((s->ck.path = strdup(path)) == NULL) {
@@ -366,6 +514,31 @@ state_stream_begin(struct state *st, size_t i, const struct state_ckpt *pos,
 	s->ck.off = pos->off;
 	s->resync = resync;
 	st->dirty = 1;
+}
+
+const char *
+state_stream_cursor(const struct state *st, size_t i)
+{
+	return st->s[i].cursor;
+}
+
+int
+state_stream_begin_cursor(struct state *st, size_t i, const char *cursor,
+    int resync)
+{
+	struct stream	*s = &st->s[i];
+	char		*c;
+
+	if (cursor_check(cursor, strlen(cursor)) != 0)
+		return ERR_FORMAT;
+	if ((c = strdup(cursor)) == NULL)
+		return ERR_NOMEM;
+	free(s->cursor);
+	s->cursor = c;
+	s->ck.dev = s->ck.ino = s->ck.off = 0;
+	s->resync = resync;
+	st->dirty = 1;
+	return 0;
 }
 
 size_t
@@ -392,11 +565,24 @@ state_last_seq(const struct state *st, size_t i)
 	return st->s[i].next_seq - 1;
 }
 
-/* Move the checkpoint to just after line l (which the collector has). */
+/*
+ * Move the checkpoint to just after line seq (which the collector has):
+ * (dev, ino, end) for a file, cursor for a journal.  Out of memory for
+ * the cursor, the checkpoint stays where it was: an older position with
+ * its own next_seq is as consistent, it only means re-reading more.
+ */
 static void
 stream_advance(struct state *st, struct stream *s, uint64_t dev,
-    uint64_t ino, uint64_t end, uint64_t seq)
+    uint64_t ino, uint64_t end, const char *cursor, uint64_t seq)
 {
+	char *c;
+
+	if (cursor != NULL) {
+		if ((c = strdup(cursor)) == NULL)
+			return;
+		free(s->cursor);
+		s->cursor = c;
+	}
 	s->ck.dev = dev;
 	s->ck.ino = ino;
 	s->ck.off = end;
@@ -404,23 +590,27 @@ stream_advance(struct state *st, struct stream *s, uint64_t dev,
 	st->dirty = 1;
 }
 
-int
-state_push(struct state *st, size_t i, const uint8_t *p, size_t len,
-    uint64_t dev, uint64_t ino, uint64_t end, int64_t read_us)
+static int
+stream_push(struct state *st, size_t i, const uint8_t *p, size_t len,
+    uint64_t dev, uint64_t ino, uint64_t end, const char *cursor,
+    int64_t read_us)
 {
 	struct stream	*s = &st->s[i];
 	struct wline	*l;
 	uint64_t	 seq = s->next_seq;
+	size_t		 clen = cursor != NULL ? strlen(cursor) + 1 : 0;
 
 	if (len > PROTO_LINE_MAX)
 		return ERR_TOOBIG;
+	if (cursor != NULL && cursor_check(cursor, clen - 1) != 0)
+		return ERR_FORMAT;
 	if (seq <= s->stored) {
 		/* read again after a restart; WELCOME said it is stored */
 		s->next_seq++;
-		stream_advance(st, s, dev, ino, end, seq);
+		stream_advance(st, s, dev, ino, end, cursor, seq);
 		return 0;
 	}
-	if ((l = malloc(sizeof(*l) + len)) == NULL)
+	if ((l = malloc(sizeof(*l) + len + clen)) == NULL)
 		return ERR_NOMEM;
 	l->seq = seq;
 	l->dev = dev;
@@ -428,13 +618,33 @@ state_push(struct state *st, size_t i, const uint8_t *p, size_t len,
 	l->end = end;
 	l->read_us = read_us;
 	l->len = (uint32_t)len;
+	l->alloc = (uint32_t)(len + clen);
 	memcpy(l->data, p, len);
+	l->cursor = NULL;
+	if (cursor != NULL) {
+		memcpy(l->data + len, cursor, clen);
+		l->cursor = l->data + len;
+	}
 	STAILQ_INSERT_TAIL(&s->lines, l, entry);
 	if (s->unsent == NULL)
 		s->unsent = l;
 	s->next_seq++;
 	st->bytes += wline_cost(l);
 	return 0;
+}
+
+int
+state_push(struct state *st, size_t i, const uint8_t *p, size_t len,
+    uint64_t dev, uint64_t ino, uint64_t end, int64_t read_us)
+{
+	return stream_push(st, i, p, len, dev, ino, end, NULL, read_us);
+}
+
+int
+state_push_cursor(struct state *st, size_t i, const uint8_t *p, size_t len,
+    const char *cursor, int64_t read_us)
+{
+	return stream_push(st, i, p, len, 0, 0, 0, cursor, read_us);
 }
 
 int
@@ -496,13 +706,17 @@ state_batch(struct state *st, size_t i, struct buf *out, size_t maxlines,
 static void
 stream_release(struct state *st, struct stream *s, uint64_t through)
 {
-	struct wline *l;
+	struct wline *l, *next;
 
 	while ((l = STAILQ_FIRST(&s->lines)) != NULL && l->seq <= through) {
 		STAILQ_REMOVE_HEAD(&s->lines, entry);
+		next = STAILQ_FIRST(&s->lines);
 		if (s->unsent == l)
-			s->unsent = STAILQ_NEXT(l, entry);
-		stream_advance(st, s, l->dev, l->ino, l->end, l->seq);
+			s->unsent = next;
+		/* only the last one matters: one cursor copy per ACK */
+		if (next == NULL || next->seq > through)
+			stream_advance(st, s, l->dev, l->ino, l->end,
+			    l->cursor, l->seq);
 		st->bytes -= wline_cost(l);
 		free(l);
 	}
@@ -594,7 +808,7 @@ write_all(int fd, const uint8_t *p, size_t n)
 int
 state_save(struct state *st)
 {
-	struct state_ckpt	*all = NULL;
+	struct state_rec	*all = NULL;
 	struct buf		 b;
 	char			 tmp[4096], path[4096];
 	size_t			 i, n = 0;
@@ -603,11 +817,13 @@ state_save(struct state *st)
 	buf_init(&b, STATE_FILE_MAX);
 	if ((all = calloc(st->n + st->nold + 1, sizeof(*all))) == NULL)
 		goto out;
-	for (i = 0; i < st->n; i++)
-		all[n++] = st->s[i].ck;
+	for (i = 0; i < st->n; i++) {
+		all[n].ck = st->s[i].ck;
+		all[n++].cursor = st->s[i].cursor;
+	}
 	for (i = 0; i < st->nold; i++)
 		all[n++] = st->old[i];
-	if ((r = state_ckpt_format(&b, all, n)) != 0)
+	if ((r = state_rec_format(&b, all, n)) != 0)
 		goto out;
 	r = ERR_IO;
 	snprintf(path, sizeof(path), "%s/%s", st->dir, STATE_FILE);

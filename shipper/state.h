@@ -6,6 +6,9 @@
  * off, next_seq) always names the end of the line whose sequence is
  * next_seq - 1, so reading the same file again from off gives every line
  * the sequence it had before, and the collector absorbs the duplicates.
+ * A journal stream's checkpoint (cursor, next_seq) names the entry whose
+ * sequence is next_seq - 1 the same way: reading on after that cursor
+ * numbers the same entries the same.
  *
  * Pure: the checkpoint file codec (state_ckpt_parse/_format), the restart
  * decision (state_resume) and the window.  state_load/state_save do the
@@ -36,19 +39,50 @@ struct state_ckpt {
 	uint64_t	 next_seq;	/* >= 1 */
 };
 
+/* Longest journal cursor kept (sd-journal's are about 150 bytes). */
+#define STATE_CURSOR_MAX	512
+
 /*
- * Parse the text of a checkpoints file: one "path dev ino offset
- * next_seq" line each (the path may hold blanks; it may not hold a
- * newline), '#' comments.  Malformed lines and a last line without its
- * newline (a torn write) are skipped and counted in *nbad, and so are
- * entries beyond STATE_CKPT_MAX; for a path given twice the last line
- * wins.  *cks is an array of *n entries; caller frees with
- * state_ckpts_free.  Returns 0 or ERR_NOMEM.
+ * One record of the checkpoints file.  A file stream has a position in
+ * ck (cursor NULL).  A journal stream has ck.path and ck.next_seq, dev =
+ * ino = off = 0, and the cursor of its last acknowledged entry; "" means
+ * no entry yet: read the journal from its head.
+ */
+struct state_rec {
+	struct state_ckpt ck;
+	char		*cursor;	/* NULL: a file stream */
+};
+
+/*
+ * Parse the text of a checkpoints file, '#' comments and one line per
+ * stream, either
+ *	path dev ino offset next_seq		(a file)
+ *	path cursor=CURSOR next_seq		(a journal; CURSOR "-": head)
+ * The path may hold blanks (the other fields are found from the end of
+ * the line); it may not hold a newline.  A CURSOR is 1..STATE_CURSOR_MAX
+ * printable ASCII characters without blanks.  Malformed lines and a last
+ * line without its newline (a torn write) are skipped and counted in
+ * *nbad, and so are entries beyond STATE_CKPT_MAX; for a path given
+ * twice the last line wins.  *recs is an array of *n entries; caller
+ * frees with state_recs_free.  Returns 0 or ERR_NOMEM.
+ */
+int	state_rec_parse(const char *text, size_t len, struct state_rec **recs,
+	    size_t *n, size_t *nbad);
+void	state_recs_free(struct state_rec *, size_t n);
+/*
+ * Append the file text for n records to out.  ERR_FORMAT for a bad path
+ * or cursor.
+ */
+int	state_rec_format(struct buf *out, const struct state_rec *, size_t n);
+
+/*
+ * The file-stream subset of the above: state_rec_parse without the
+ * journal records (they are neither returned nor counted as bad), and
+ * state_rec_format of records without cursors.
  */
 int	state_ckpt_parse(const char *text, size_t len, struct state_ckpt **cks,
 	    size_t *n, size_t *nbad);
 void	state_ckpts_free(struct state_ckpt *, size_t n);
-/* Append the file text for n entries to out.  ERR_FORMAT for a bad path. */
 int	state_ckpt_format(struct buf *out, const struct state_ckpt *,
 	    size_t n);
 
@@ -95,9 +129,22 @@ int	state_load(struct state *, int *existed, size_t *nbad);
  */
 int	state_stream_add(struct state *, const char *path, const char *type,
 	    const struct state_ckpt **ck);
+/*
+ * The loaded cursor of a journal stream ("": from the head), or NULL when
+ * the stream's checkpoint is a file position or there is none.  Valid
+ * until state_stream_begin_cursor or the next ACK.
+ */
+const char	*state_stream_cursor(const struct state *, size_t i);
 /* Set the stream's starting position (pos->path is ignored). */
 void	state_stream_begin(struct state *, size_t i,
 	    const struct state_ckpt *pos, int resync);
+/*
+ * Set a journal stream's starting position: cursor is the entry read
+ * before the first line to come ("": none, from the head).  Returns 0,
+ * ERR_FORMAT (cursor too long or not printable) or ERR_NOMEM.
+ */
+int	state_stream_begin_cursor(struct state *, size_t i, const char *cursor,
+	    int resync);
 size_t		 state_nstreams(const struct state *);
 const char	*state_stream_path(const struct state *, size_t i);
 const char	*state_stream_type(const struct state *, size_t i);
@@ -108,6 +155,13 @@ const char	*state_stream_type(const struct state *, size_t i);
  */
 int	state_push(struct state *, size_t i, const uint8_t *line, size_t len,
 	    uint64_t dev, uint64_t ino, uint64_t end, int64_t read_us);
+/*
+ * The same for a journal entry: cursor (copied) is where the checkpoint
+ * goes once the line is acknowledged.  Returns 0, ERR_FORMAT (bad
+ * cursor), ERR_TOOBIG or ERR_NOMEM.
+ */
+int	state_push_cursor(struct state *, size_t i, const uint8_t *line,
+	    size_t len, const char *cursor, int64_t read_us);
 /* Non-zero while the window holds window_max bytes or more. */
 int	state_full(const struct state *);
 size_t	state_window_bytes(const struct state *);
