@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "dec.h"
 #include "decode.h"
 #include "err.h"
 #include "proto.h"
@@ -16,7 +17,9 @@ static const char *const indexed[] = {
 	"log.syslog.hostname", "log.syslog.severity.name",
 	"log.syslog.facility.name", "source.ip", "destination.ip",
 	"user.name", "event.action", "event.outcome", "vm.name", "vm.uuid",
-	"hypervisor.name", NULL
+	"hypervisor.name", "destination.port", "network.transport",
+	"user.target.name", "systemd.unit", "auditd.log.record_type",
+	"netfilter.physin", "netfilter.physout", "source.mac", NULL
 };
 
 int
@@ -69,33 +72,6 @@ decode_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-/*
- * Linux audit: "[node=N ]type=T msg=audit(EPOCH.MMM:SERIAL): ...".
- * Only the time and the record type here; the audit decoder (decoders
- * issue) does the rest.
- */
-static int
-decode_audit_stamp(const char *s, size_t len, struct record *ev)
-{
-	const char	*p, *end = s + len;
-	int64_t		 sec = 0, ms = 0;
-	int		 nd = 0, nm = 0;
-
-	p = memmem(s, len, "msg=audit(", 10);
-	if (p == NULL)
-		return ERR_FORMAT;
-	for (p += 10; p < end && *p >= '0' && *p <= '9' && nd < 12; p++, nd++)
-		sec = sec * 10 + (*p - '0');
-	if (nd == 0 || p >= end || *p != '.')
-		return ERR_FORMAT;
-	for (p++; p < end && *p >= '0' && *p <= '9' && nm < 3; p++, nm++)
-		ms = ms * 10 + (*p - '0');
-	if (nm != 3 || p >= end || *p != ':')
-		return ERR_FORMAT;
-	ev->ts_us = sec * 1000000 + ms * 1000;
-	return 0;
-}
-
 static void
 add_syslog_fields(const struct syslog_msg *m, struct record *ev)
 {
@@ -134,13 +110,148 @@ add_syslog_fields(const struct syslog_msg *m, struct record *ev)
 		record_add(ev, "log.syslog.structured_data", m->sd, m->sdlen);
 }
 
+static int
+streq(const char *a, size_t alen, const char *b)
+{
+	return alen == strlen(b) && memcmp(a, b, alen) == 0;
+}
+
+static int
+starts(const char *a, size_t alen, const char *b)
+{
+	size_t n = strlen(b);
+
+	return alen >= n && memcmp(a, b, n) == 0;
+}
+
+/*
+ * Journal entries arrive from the shipper as RFC 5424 lines whose
+ * structured data element journal@32473 carries the journal's own fields
+ * (docs/decoders/journal.md).
+ */
+static void
+add_journal_fields(const struct syslog_msg *m, struct record *ev)
+{
+	static const struct {
+		const char *param, *field;
+	} map[] = {
+		{ "unit", "systemd.unit" },
+		{ "user_unit", "systemd.user_unit" },
+		{ "transport", "systemd.transport" },
+		{ "uid", "user.id" },
+		{ "gid", "group.id" },
+		{ "comm", "process.command" },
+		{ "exe", "process.executable" },
+		{ "cmdline", "process.command_line" },
+		{ "boot", "host.boot.id" },
+		{ "machine", "host.id" },
+	};
+	const char	*id, *name, *val;
+	size_t		 idlen, namelen, vallen, off = 0, i, n;
+	char		 tmp[2048];
+
+	while (syslog_sd_next(m->sd, m->sdlen, &off, &id, &idlen, &name,
+	    &namelen, &val, &vallen) == 1) {
+		if (!streq(id, idlen, "journal@32473"))
+			continue;
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			if (!streq(name, namelen, map[i].param))
+				continue;
+			n = syslog_sd_unescape(val, vallen, tmp, sizeof(tmp));
+			if (n >= sizeof(tmp))
+				n = sizeof(tmp) - 1;
+			record_addcopy(ev, map[i].field, tmp, n);
+			break;
+		}
+	}
+}
+
+static const char *const shadow_progs[] = {
+	"useradd", "usermod", "userdel", "groupadd", "groupmod", "groupdel",
+	"passwd", "chpasswd", "gpasswd", "chage", NULL
+};
+
+/*
+ * Run the program decoder that fits the message.  ts_us may be set by
+ * decoders whose lines carry their own time.  Returns 0 when a decoder
+ * recognised the message.
+ */
+static int
+decode_program(const char *app, size_t applen, const char *msg, size_t len,
+    struct record *ev, int64_t *ts_us)
+{
+	int i;
+
+	if (starts(msg, len, "pam_unix(") && dec_pam(msg, len, ev) == 0)
+		return 0;
+	if (app == NULL)
+		return ERR_FORMAT;
+	if (streq(app, applen, "sshd") || streq(app, applen, "sshd-session"))
+		return dec_sshd(msg, len, ev);
+	if (streq(app, applen, "sudo"))
+		return dec_sudo(msg, len, ev);
+	if (streq(app, applen, "su"))
+		return dec_su(msg, len, ev);
+	if (streq(app, applen, "systemd-logind"))
+		return dec_logind(msg, len, ev);
+	for (i = 0; shadow_progs[i] != NULL; i++)
+		if (streq(app, applen, shadow_progs[i]))
+			return dec_shadow(app, applen, msg, len, ev);
+	if (streq(app, applen, "kernel")) {
+		if (dec_netfilter(msg, len, ev) == 0)
+			return 0;
+		return dec_audit(msg, len, ev, ts_us);
+	}
+	if (streq(app, applen, "audit") || streq(app, applen, "auditd") ||
+	    streq(app, applen, "audisp-syslog") ||
+	    streq(app, applen, "audispd"))
+		return dec_audit(msg, len, ev, ts_us);
+	if (streq(app, applen, "libvirtd") || streq(app, applen, "virtqemud") ||
+	    streq(app, applen, "virtnetworkd") ||
+	    streq(app, applen, "virtproxyd"))
+		return dec_libvirt(msg, len, ev, ts_us);
+	return ERR_FORMAT;
+}
+
+/*
+ * Files whose lines have no syslog header: the audit log, libvirt's own
+ * log and the per-VM QEMU logs.  Returns 0 when the line was decoded.
+ */
+static int
+decode_file_line(const struct decode_ctx *ctx, const char *raw, size_t len,
+    struct record *ev)
+{
+	const char	*t = ctx->type;
+	int64_t		 ts = ev->ts_us;
+	int		 r = ERR_FORMAT;
+
+	if (t == NULL)
+		return ERR_FORMAT;
+	if (strcmp(t, "audit") == 0)
+		r = dec_audit(raw, len, ev, &ts);
+	else if (strcmp(t, "libvirt") == 0)
+		r = dec_libvirt(raw, len, ev, &ts);
+	else if (strcmp(t, "qemu") == 0)
+		r = dec_qemu_log(ctx->path, ctx->path ? strlen(ctx->path) : 0,
+		    raw, len, ev, &ts);
+	if (r != 0)
+		return r;
+	if (ts != ev->ts_us)
+		ev->ts_us = ts;
+	else
+		ev->flags |= REC_F_NOTIME;
+	record_add(ev, "message", raw, len);
+	return 0;
+}
+
 void
 decode_event(const struct decode_ctx *ctx, const char *raw, size_t len,
     int64_t read_us, struct record *ev)
 {
 	struct syslog_ctx	sctx;
 	struct syslog_msg	m;
-	int			audit, r;
+	int64_t			ts;
+	int			r;
 
 	record_init(ev);
 	ev->raw = raw;
@@ -159,11 +270,8 @@ decode_event(const struct decode_ctx *ctx, const char *raw, size_t len,
 	if (ctx->path != NULL && ctx->path[0] == '/')
 		record_add(ev, "log.file.path", ctx->path, strlen(ctx->path));
 
-	audit = ctx->type != NULL && strcmp(ctx->type, "audit") == 0;
-	if (audit && decode_audit_stamp(raw, len, ev) == 0) {
-		record_add(ev, "message", raw, len);
+	if (decode_file_line(ctx, raw, len, ev) == 0)
 		return;
-	}
 	sctx.now_us = read_us > 0 ? read_us : ctx->recv_us;
 	sctx.tzoff_sec = ctx->tzoff;
 	r = syslog_decode(raw, len, &sctx, &m);
@@ -178,6 +286,23 @@ decode_event(const struct decode_ctx *ctx, const char *raw, size_t len,
 	else
 		ev->flags |= REC_F_NOTIME;
 	add_syslog_fields(&m, ev);
-	record_add(ev, "message", m.msg != NULL ? m.msg : "",
-	    m.msg != NULL ? m.msglen : 0);
+	if (m.sd != NULL && m.sdlen > 0)
+		add_journal_fields(&m, ev);
+	if (m.msg == NULL) {
+		record_add(ev, "message", "", 0);
+		return;
+	}
+	/* rsyslog's Protocol23 output has one more space before MSG (#160) */
+	if (m.fmt == SYSLOG_FMT_5424 && m.msglen > 0 && m.msg[0] == ' ') {
+		m.msg++;
+		m.msglen--;
+	}
+	record_add(ev, "message", m.msg, m.msglen);
+	/* a program's own time (audit, libvirt: exact UTC) wins */
+	ts = ev->ts_us;
+	if (decode_program(m.app, m.applen, m.msg, m.msglen, ev, &ts) == 0 &&
+	    ts != ev->ts_us) {
+		ev->ts_us = ts;
+		ev->flags &= ~REC_F_NOTIME;
+	}
 }

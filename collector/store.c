@@ -749,6 +749,72 @@ store_get_block(struct store *st, const struct blockref *ref,
 	return r;
 }
 
+struct store_del {
+	struct store		*st;
+	leveldb_writebatch_t	*wb;
+	size_t			 n;
+};
+
+struct store_del *
+store_del_new(struct store *st)
+{
+	struct store_del *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->st = st;
+	if ((d->wb = leveldb_writebatch_create()) == NULL) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+store_del_key(struct store_del *d, const void *key, size_t len)
+{
+	leveldb_writebatch_delete(d->wb, key, len);
+	d->n++;
+}
+
+size_t
+store_del_count(const struct store_del *d)
+{
+	return d->n;
+}
+
+int
+store_del_commit(struct store_del *d, char *err, size_t errlen)
+{
+	char *lerr = NULL;
+
+	leveldb_write(d->st->db, d->st->wsync, d->wb, &lerr);
+	if (lerr != NULL) {
+		snprintf(err, errlen, "%s", lerr);
+		leveldb_free(lerr);
+		return ERR_STORE;
+	}
+	leveldb_writebatch_clear(d->wb);
+	d->n = 0;
+	return 0;
+}
+
+void
+store_del_free(struct store_del *d)
+{
+	if (d == NULL)
+		return;
+	leveldb_writebatch_destroy(d->wb);
+	free(d);
+}
+
+void
+store_compact(struct store *st, const void *start, size_t slen,
+    const void *limit, size_t llen)
+{
+	leveldb_compact_range(st->db, start, slen, limit, llen);
+}
+
 uint64_t
 store_last_commit(struct store *st)
 {

@@ -86,6 +86,19 @@ const uint8_t *store_iter_value(struct store_iter *, size_t *len);
 /* Fetch a block into out (replaced).  ERR_NOTFOUND when absent. */
 int	store_get_block(struct store *, const struct blockref *,
 	    struct buf *out);
+/*
+ * Deletion batches for maintenance (retention): any thread.  Deletes are
+ * applied atomically by store_del_commit (synced).  Keys of any kind.
+ */
+struct store_del;
+struct store_del *store_del_new(struct store *);
+void	store_del_key(struct store_del *, const void *key, size_t len);
+size_t	store_del_count(const struct store_del *);
+int	store_del_commit(struct store_del *, char *err, size_t errlen);
+void	store_del_free(struct store_del *);
+/* Compact the key range [start, limit) (NULL: open end). */
+void	store_compact(struct store *, const void *start, size_t slen,
+	    const void *limit, size_t llen);
 /* Last ingest commit number (for tail). */
 uint64_t store_last_commit(struct store *);
 /* Bytes of the LevelDB files on disk. */

@@ -26,7 +26,8 @@ record_add(struct record *ev, const char *name, const char *val, size_t len)
 	int i;
 
 	for (i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].name, name) == 0) {
+		if (ev->f[i].name[0] == name[0] &&
+		    strcmp(ev->f[i].name, name) == 0) {
 			ev->f[i].val = val;
 			ev->f[i].len = len;
 			return 0;
