@@ -166,6 +166,51 @@ add_journal_fields(const struct syslog_msg *m, struct record *ev)
 	}
 }
 
+/*
+ * The collector's own events ("vigil-collector: event=guest_cloned
+ * vm.uuid=… sender=… other=…", session.c): key=value words.
+ */
+static int
+dec_internal(const char *msg, size_t len, struct record *ev)
+{
+	static const struct {
+		const char *key, *field;
+	} map[] = {
+		{ "event", "event.action" },
+		{ "vm.uuid", "vm.uuid" },
+		{ "sender", "vigil.sender" },
+		{ "other", "vigil.other" },
+		{ "reason", "event.reason" },
+	};
+	const char		*p = msg, *end = msg + len, *w, *eq;
+	struct record_mark	 mk;
+	size_t			 i;
+	int			 n = 0;
+
+	record_mark(ev, &mk);
+	while (p < end) {
+		while (p < end && *p == ' ')
+			p++;
+		if ((w = memchr(p, ' ', end - p)) == NULL)
+			w = end;
+		if ((eq = memchr(p, '=', w - p)) != NULL)
+			for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+				if (streq(p, eq - p, map[i].key) &&
+				    w - eq > 1 && !(w - eq == 2 && eq[1] == '-')) {
+					record_add(ev, map[i].field, eq + 1,
+					    w - eq - 1);
+					n++;
+				}
+		p = w;
+	}
+	if (n == 0 || record_get(ev, "event.action", &i) == NULL) {
+		record_rollback(ev, &mk);
+		return ERR_FORMAT;
+	}
+	record_add(ev, "event.kind", "vigil", 5);
+	return 0;
+}
+
 static const char *const shadow_progs[] = {
 	"useradd", "usermod", "userdel", "groupadd", "groupmod", "groupdel",
 	"passwd", "chpasswd", "gpasswd", "chage", NULL
@@ -186,6 +231,8 @@ decode_program(const char *app, size_t applen, const char *msg, size_t len,
 		return 0;
 	if (app == NULL)
 		return ERR_FORMAT;
+	if (streq(app, applen, "vigil-collector"))
+		return dec_internal(msg, len, ev);
 	if (streq(app, applen, "sshd") || streq(app, applen, "sshd-session"))
 		return dec_sshd(msg, len, ev);
 	if (streq(app, applen, "sudo"))

@@ -181,13 +181,15 @@ keys_stream_encode(struct buf *b, const struct stream_rec *s)
 	int r;
 
 	buf_reset(b);
-	if ((r = buf_put_u8(b, 1)) != 0 ||
+	if ((r = buf_put_u8(b, 2)) != 0 ||
 	    (r = buf_put_cstr(b, s->sender)) != 0 ||
 	    (r = buf_put_cstr(b, s->instance)) != 0 ||
 	    (r = buf_put_cstr(b, s->name)) != 0 ||
-	    (r = buf_put_cstr(b, s->type)) != 0)
+	    (r = buf_put_cstr(b, s->type)) != 0 ||
+	    (r = buf_put_u64(b, s->next_seq)) != 0 ||
+	    (r = buf_put_cstr(b, s->role)) != 0)
 		return r;
-	return buf_put_u64(b, s->next_seq);
+	return buf_put_cstr(b, s->vm_uuid);
 }
 
 static int
@@ -217,7 +219,7 @@ keys_stream_decode(const uint8_t *p, size_t len, struct stream_rec *s)
 	bufr_init(&rd, p, len);
 	if ((r = bufr_get_u8(&rd, &v)) != 0)
 		goto out;
-	if (v != 1) {
+	if (v != 1 && v != 2) {
 		r = ERR_VERSION;
 		goto out;
 	}
@@ -226,6 +228,9 @@ keys_stream_decode(const uint8_t *p, size_t len, struct stream_rec *s)
 	    (r = dup_str(&rd, &s->name)) != 0 ||
 	    (r = dup_str(&rd, &s->type)) != 0 ||
 	    (r = bufr_get_u64(&rd, &s->next_seq)) != 0)
+		goto out;
+	if (v == 2 && ((r = dup_str(&rd, &s->role)) != 0 ||
+	    (r = dup_str(&rd, &s->vm_uuid)) != 0))
 		goto out;
 	r = rd.left ? ERR_FORMAT : 0;
  out:
@@ -241,5 +246,7 @@ keys_stream_clear(struct stream_rec *s)
 	free(s->instance);
 	free(s->name);
 	free(s->type);
+	free(s->role);
+	free(s->vm_uuid);
 	memset(s, 0, sizeof(*s));
 }

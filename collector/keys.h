@@ -17,6 +17,10 @@
  *   "R" u64 commit                        -> u32 stream u64 first_seq
  *                                            (ingest order, for tail)
  *   "G" u32 stream u64 first u64 last     -> gap record
+ *   "F" uuid u64 ts host 0 u8 kind        -> VM placement fact
+ *   "N" host 0 dev 0 u64 ts               -> vnet device owner (uuid, name)
+ *   "C" mac u64 ts                        -> MAC address owner (uuid, name)
+ *   "A" name 0 uuid                       -> VM name index (placement.c)
  *
  * "hour" is the event time (@timestamp) in hours since the epoch, clamped
  * to [0, 2^32).  Values in "P" keys are lower-cased.
@@ -65,13 +69,19 @@ int	keys_decode_tail(const uint8_t *, size_t, size_t prefixlen,
 int	keys_decode_block(const uint8_t *, size_t, struct blockref *);
 int	keys_decode_ingest(const uint8_t *, size_t, uint64_t *commit);
 
-/* Stream record value. */
+/*
+ * Stream record value: u8 version (2), str sender, instance, name, type,
+ * u64 next_seq, str role, str vm_uuid.  Version 1 records (without role
+ * and vm_uuid) still decode.  NULL strings encode as "".
+ */
 struct stream_rec {
 	char		*sender;	/* host name from the certificate */
 	char		*instance;
 	char		*name;		/* input path */
 	char		*type;		/* input type */
 	uint64_t	 next_seq;	/* next sequence not yet stored */
+	char		*role;		/* host, guest, syslog (v2) */
+	char		*vm_uuid;	/* a guest's claimed VM UUID (v2) */
 };
 int	keys_stream_encode(struct buf *, const struct stream_rec *);
 /* Strings are heap copies; free with keys_stream_clear. */

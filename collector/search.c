@@ -11,6 +11,7 @@
 #include "err.h"
 #include "json.h"
 #include "keys.h"
+#include "placement.h"
 #include "search.h"
 
 #define TERMS_MAX	8
@@ -35,6 +36,7 @@ struct ctx {
 	uint32_t		 metaid[META_CACHE];
 	int			 metaok[META_CACHE];
 	struct buf		 blk, key, line;
+	struct placement_cache	 pcache;
 	struct record		 ev;
 };
 
@@ -125,6 +127,8 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &c->ev);
 		c->ev.ts_us = be.ts_us;
 		c->ev.flags = be.flags;
+		/* VM fields from the placement timeline as it is now */
+		placement_enrich(c->st, m, &c->ev, &c->pcache);
 		(*decoded)++;
 		if (q != NULL && !query_match(q, &c->ev))
 			continue;
@@ -329,7 +333,14 @@ search_run(struct store *st, const struct search_req *req,
 	nterms = req->q ? query_required_terms(req->q, fields, vals,
 	    TERMS_MAX) : 0;
 	for (i = 0; i < nterms; i++) {
-		if (!decode_indexed(fields[i]))
+		/*
+		 * vm.name and hypervisor.name of a guest's events come from
+		 * the placement timeline at query time (it may have learned
+		 * more since ingest), so their postings are not complete.
+		 */
+		if (!decode_indexed(fields[i]) ||
+		    strcmp(fields[i], "vm.name") == 0 ||
+		    strcmp(fields[i], "hypervisor.name") == 0)
 			continue;
 		buf_init(&pre[npre], 0);
 		if (keys_posting_prefix(&pre[npre], fields[i], vals[i],

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -33,6 +34,8 @@
 #include "buf.h"
 #include "err.h"
 #include "log.h"
+#include "placement.h"
+#include "query.h"
 #include "proto.h"
 #include "session.h"
 #include "sframe.h"
@@ -262,6 +265,109 @@ session_send(struct session *s)
 	return 0;
 }
 
+/*
+ * Store one event of the collector's own (a cloned or unverified guest):
+ * a line "TIME HOST vigil-collector: event=… key=value…" in the internal
+ * stream, numbered by the writer, so that searches and rules see it.
+ */
+static void
+session_internal(struct session *s, const char *fmt, ...)
+{
+	static uint32_t	 stream = UINT32_MAX;
+	static char	 host[256];
+	struct wjob	*j;
+	struct buf	 b;
+	size_t		 mark;
+	uint64_t	 next;
+	va_list		 ap;
+	char		 msg[1024], ts[40], line[1400];
+	int64_t		 now = now_us();
+
+	if (stream == UINT32_MAX) {
+		if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
+			snprintf(host, sizeof(host), "collector");
+		host[sizeof(host) - 1] = '\0';
+		if (store_stream_lookup(s->l->cfg.store, host, "internal",
+		    "vigil-collector", "vigil", "collector", "", &stream,
+		    &next) != 0) {
+			stream = UINT32_MAX;
+			return;
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	time_format(now, ts, sizeof(ts));
+	snprintf(line, sizeof(line), "%s %s vigil-collector: %s", ts, host,
+	    msg);
+	buf_init(&b, PROTO_FRAME_MAX);
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    proto_batch_begin(&b, 0, 0, &mark) != 0 ||
+	    proto_batch_add(&b, mark, now, line, strlen(line)) != 0 ||
+	    proto_batch_end(&b, mark) != 0) {
+		free(j);
+		buf_clear(&b);
+		return;
+	}
+	j->plen = b.len - mark - PROTO_FRAME_HDR;
+	if ((j->payload = malloc(j->plen)) == NULL) {
+		free(j);
+		buf_clear(&b);
+		return;
+	}
+	memcpy(j->payload, b.d + mark + PROTO_FRAME_HDR, j->plen);
+	buf_clear(&b);
+	if (proto_batch_decode(j->payload, j->plen, &j->batch) != 0) {
+		wjob_free(j);
+		return;
+	}
+	j->kind = WJOB_BATCH;
+	j->stream = stream;
+	j->noack = 1;
+	j->sess = s;
+	j->recv_us = now;
+	s->refs++;
+	s->inflight += j->plen;
+	STATS_ADD(queue_bytes, (int64_t)j->plen);
+	writer_submit(s->l->cfg.writer, j);
+}
+
+/* A guest's claimed VM UUID: placed on a known host now?  Cloned? */
+static void
+session_guest_identity(struct session *s, const char *vm)
+{
+	struct placement	p;
+	char			uuid[PLACE_UUID_LEN + 1], names[8][256];
+	int			n, i;
+
+	if (placement_uuid(vm, strlen(vm), uuid) != 0) {
+		log_warnx("%s %s: guest claims a malformed VM UUID '%s'",
+		    s->addr, s->name, vm);
+		session_internal(s, "event=guest_unverified vm.uuid=%s "
+		    "sender=%s reason=malformed_uuid", "-", s->name);
+		return;
+	}
+	n = stats_uuid_senders(uuid, names, 8);
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s->name) != 0) {
+			log_warnx("%s %s: VM UUID %s is also claimed by the "
+			    "connected guest %s (cloned VM?)", s->addr,
+			    s->name, uuid, names[i]);
+			session_internal(s, "event=guest_cloned vm.uuid=%s "
+			    "sender=%s other=%s", uuid, s->name, names[i]);
+		}
+	if (placement_where(s->l->cfg.store, uuid, now_us(), &p) == 0 &&
+	    p.running) {
+		log_info("%s %s: guest identity verified: VM %s (%s) runs on "
+		    "%s", s->addr, s->name, uuid, p.name, p.host);
+		return;
+	}
+	log_warnx("%s %s: guest identity unverified: VM %s is not placed "
+	    "on a known host", s->addr, s->name, uuid);
+	session_internal(s, "event=guest_unverified vm.uuid=%s sender=%s "
+	    "reason=not_placed", uuid, s->name);
+}
+
 static void
 session_hello(struct session *s, const uint8_t *p, size_t len)
 {
@@ -313,7 +419,7 @@ session_hello(struct session *s, const uint8_t *p, size_t len)
 		snprintf(type, sizeof(type), "%.*s",
 		    (int)h->streams[i].typelen, h->streams[i].type);
 		if (store_stream_lookup(s->l->cfg.store, s->name, inst, name,
-		    type[0] ? type : "other", &id, &next) != 0) {
+		    type[0] ? type : "other", role, vm, &id, &next) != 0) {
 			session_fail(s, "storage error");
 			goto out;
 		}
@@ -332,6 +438,8 @@ session_hello(struct session *s, const uint8_t *p, size_t len)
 	s->state = S_READY;
 	s->counted = s->announced = 1;
 	STATS_ADD(sessions, 1);
+	if (strcmp(role, "guest") == 0 && vm[0] != '\0')
+		session_guest_identity(s, vm);
 	stats_sender_connect(s->name, claimed, role, vm, s->addr, now_us());
 	log_info("%s %s: hello: role %s%s%s, %u streams", s->addr, s->name,
 	    role[0] ? role : "?", vm[0] ? ", vm " : "", vm, h->nstreams);
@@ -426,7 +534,10 @@ session_jobdone(struct wjob *j, void *arg)
 		STATS_ADD(gaps, (int64_t)j->gapn);
 		stats_sender_add(s->name, 0, j->stored, j->dups, j->gapn);
 	}
-	if (s->dead || s->state == S_CLOSING) {
+	if (s->dead || s->state == S_CLOSING || j->noack) {
+		if (j->noack && j->status != 0)
+			log_warnx("could not store the collector's own event: "
+			    "%s", err_str(j->status));
 		wjob_free(j);
 		session_maybe_free(s);
 		return;
@@ -517,7 +628,7 @@ session_syslog_start(struct session *s)
 	    "rfc5425" : "rfc6587";
 
 	if (store_stream_lookup(s->l->cfg.store, s->name, "syslog", name,
-	    "syslog", &s->syslog_stream, &next) != 0)
+	    "syslog", "syslog", "", &s->syslog_stream, &next) != 0)
 		return ERR_STORE;
 	buf_init(&s->batch, PROTO_FRAME_MAX);
 	s->state = S_SYSLOG;

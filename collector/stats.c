@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "json.h"
@@ -107,6 +108,20 @@ stats_sender_add(const char *name, uint64_t received, uint64_t stored,
 		s->gaps += gaps;
 	}
 	pthread_mutex_unlock(&mtx);
+}
+
+int
+stats_uuid_senders(const char *uuid, char names[][256], int max)
+{
+	int i, n = 0;
+
+	pthread_mutex_lock(&mtx);
+	for (i = 0; i < nsenders && n < max; i++)
+		if (senders[i].connected > 0 && senders[i].vm_uuid[0] &&
+		    strcasecmp(senders[i].vm_uuid, uuid) == 0)
+			snprintf(names[n++], 256, "%s", senders[i].name);
+	pthread_mutex_unlock(&mtx);
+	return n;
 }
 
 void

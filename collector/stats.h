@@ -44,6 +44,11 @@ void	stats_sender_disconnect(const char *name);
 void	stats_sender_seen(const char *name, int64_t now_us);
 void	stats_sender_add(const char *name, uint64_t received,
 	    uint64_t stored, uint64_t dups, uint64_t gaps);
+/*
+ * Connected guest senders claiming VM uuid (case-insensitive): copies up
+ * to max names, returns how many.
+ */
+int	stats_uuid_senders(const char *uuid, char names[][256], int max);
 /* Change a total: field is offsetof(struct stats_totals, x). */
 void	stats_add(size_t field, int64_t delta);
 #define STATS_ADD(f, d)	stats_add(offsetof(struct stats_totals, f), (d))

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "keys.h"
 #include "log.h"
+#include "placement.h"
 #include "store.h"
 
 struct store {
@@ -62,6 +63,7 @@ struct store_txn {
 	struct buf		 key, val, pk;
 	struct pent		*pents;
 	size_t			 npents;
+	struct pfact		*facts;		/* PLACE_FACTS_MAX */
 	int32_t			 phash[PHASH];
 };
 
@@ -201,10 +203,45 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* with st->mtx held: record a new role / claimed UUID of stream id */
+static int
+stream_set_identity(struct store *st, uint32_t id, const char *role,
+    const char *vm_uuid)
+{
+	struct stream_rec	*s = &st->streams[id];
+	struct buf		 k, v;
+	char			*nr, *nu, *lerr = NULL;
+	int			 r;
+
+	if ((nr = strdup(role)) == NULL || (nu = strdup(vm_uuid)) == NULL) {
+		free(nr);
+		return ERR_NOMEM;
+	}
+	free(s->role);
+	free(s->vm_uuid);
+	s->role = nr;
+	s->vm_uuid = nu;
+	buf_init(&k, 0);
+	buf_init(&v, 0);
+	if ((r = keys_stream(&k, id)) == 0 &&
+	    (r = keys_stream_encode(&v, s)) == 0) {
+		leveldb_put(st->db, st->wsync, (char *)k.d, k.len,
+		    (char *)v.d, v.len, &lerr);
+		if (lerr != NULL) {
+			log_warnx("store: stream identity: %s", lerr);
+			leveldb_free(lerr);
+			r = ERR_STORE;
+		}
+	}
+	buf_clear(&k);
+	buf_clear(&v);
+	return r;
+}
+
 int
 store_stream_lookup(struct store *st, const char *sender,
-    const char *instance, const char *name, const char *type, uint32_t *id,
-    uint64_t *next_seq)
+    const char *instance, const char *name, const char *type,
+    const char *role, const char *vm_uuid, uint32_t *id, uint64_t *next_seq)
 {
 	struct stream_rec	 rec, *s;
 	struct buf		 k, v;
@@ -224,6 +261,9 @@ store_stream_lookup(struct store *st, const char *sender,
 			*id = i;
 			*next_seq = s->next_seq;
 			r = 0;
+			if (strcmp(s->role ? s->role : "", role) != 0 ||
+			    strcmp(s->vm_uuid ? s->vm_uuid : "", vm_uuid) != 0)
+				r = stream_set_identity(st, i, role, vm_uuid);
 			goto out;
 		}
 	}
@@ -240,7 +280,9 @@ store_stream_lookup(struct store *st, const char *sender,
 	if ((rec.sender = strdup(sender)) == NULL ||
 	    (rec.instance = strdup(instance)) == NULL ||
 	    (rec.name = strdup(name)) == NULL ||
-	    (rec.type = strdup(type)) == NULL)
+	    (rec.type = strdup(type)) == NULL ||
+	    (rec.role = strdup(role)) == NULL ||
+	    (rec.vm_uuid = strdup(vm_uuid)) == NULL)
 		goto out;
 	rec.next_seq = 1;
 	if ((r = keys_stream(&k, st->nstreams)) != 0 ||
@@ -282,6 +324,9 @@ store_stream_meta(struct store *st, uint32_t id, struct stream_meta *m)
 	snprintf(m->instance, sizeof(m->instance), "%s", s->instance);
 	snprintf(m->name, sizeof(m->name), "%s", s->name);
 	snprintf(m->type, sizeof(m->type), "%s", s->type);
+	snprintf(m->role, sizeof(m->role), "%s", s->role ? s->role : "");
+	snprintf(m->vm_uuid, sizeof(m->vm_uuid), "%s",
+	    s->vm_uuid ? s->vm_uuid : "");
 	m->next_seq = s->next_seq;
 	pthread_mutex_unlock(&st->mtx);
 	return 0;
@@ -322,6 +367,12 @@ store_txn_free(struct store_txn *t)
 	if (t == NULL)
 		return;
 	leveldb_writebatch_destroy(t->wb);
+	if (t->facts != NULL)
+		for (int i = 0; i < PLACE_FACTS_MAX; i++) {
+			buf_clear(&t->facts[i].key);
+			buf_clear(&t->facts[i].val);
+		}
+	free(t->facts);
 	free(t->pend);
 	free(t->pents);
 	buf_clear(&t->key);
@@ -459,11 +510,21 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	}			hours[BLOCK_MAX_EVENTS];
 	size_t			nh = 0, i;
 	uint32_t		k, hour;
-	int			f, r;
+	int			f, r, nf, guest;
+	char			guest_uuid[PLACE_UUID_LEN + 1];
 
 	if (t->pents == NULL &&
 	    (t->pents = calloc(PHASH / 2, sizeof(*t->pents))) == NULL)
 		return ERR_NOMEM;
+	if (t->facts == NULL) {
+		if ((t->facts = calloc(PLACE_FACTS_MAX, sizeof(*t->facts))) ==
+		    NULL)
+			return ERR_NOMEM;
+		for (int i = 0; i < PLACE_FACTS_MAX; i++) {
+			buf_init(&t->facts[i].key, 0);
+			buf_init(&t->facts[i].val, 0);
+		}
+	}
 	if ((ev = malloc(sizeof(*ev))) == NULL)
 		return ERR_NOMEM;
 	memset(t->phash, 0xff, sizeof(t->phash));
@@ -474,6 +535,8 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	ctx.sender = meta->sender;
 	ctx.type = meta->type;
 	ctx.path = meta->name;
+	guest = strcmp(meta->role, "guest") == 0 && placement_uuid(
+	    meta->vm_uuid, strlen(meta->vm_uuid), guest_uuid) == 0;
 
 	buf_reset(&t->val);
 	if ((r = block_begin(&t->val, n, recv_us, tzoff)) != 0)
@@ -482,6 +545,16 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		if ((r = proto_batch_iter(evr, &pe)) != 0)
 			goto out;
 		decode_event(&ctx, pe.line, pe.linelen, pe.read_us, ev);
+		/* placement facts land in the same synced write */
+		nf = placement_facts(ev, meta->sender, t->facts,
+		    PLACE_FACTS_MAX);
+		for (i = 0; i < (size_t)nf; i++)
+			wb_put(t, &t->facts[i].key, t->facts[i].val.d,
+			    t->facts[i].val.len);
+		/* a guest's claimed VM UUID is known now: index it */
+		if (guest)
+			record_add(ev, "vm.uuid", guest_uuid,
+			    strlen(guest_uuid));
 		memset(&be, 0, sizeof(be));
 		be.ts_us = ev->ts_us;
 		be.read_us = pe.read_us;

@@ -34,18 +34,21 @@ void	store_close(struct store *);
 
 /*
  * Find or create the stream (sender, instance, name).  Returns its id and
- * the next sequence it expects (1 for a new stream).  Creating writes the
- * stream record synchronously.
+ * the next sequence it expects (1 for a new stream).  Creating, or a new
+ * role or claimed VM UUID, writes the stream record synchronously.
  */
 int	store_stream_lookup(struct store *, const char *sender,
 	    const char *instance, const char *name, const char *type,
-	    uint32_t *id, uint64_t *next_seq);
+	    const char *role, const char *vm_uuid, uint32_t *id,
+	    uint64_t *next_seq);
 
 struct stream_meta {
 	char		sender[256];
 	char		instance[80];
 	char		name[1024];
 	char		type[32];
+	char		role[16];
+	char		vm_uuid[64];
 	uint64_t	next_seq;
 };
 /* Copy of a stream's metadata; ERR_NOTFOUND for an unknown id. */

@@ -23,6 +23,7 @@ struct wjob {
 	TAILQ_ENTRY(wjob)	 entry;
 	enum wjob_kind		 kind;
 	struct session		*sess;		/* owner, refcounted */
+	int			 noack;		/* collector's own event */
 	uint32_t		 wire_stream;	/* id on the connection */
 	uint32_t		 stream;	/* store id */
 	uint8_t			*payload;	/* copy of the frame payload */

@@ -219,6 +219,9 @@ test_stream(void)
 	uint32_t		 x = 88172645u;
 
 	buf_init(&b, 0);
+	memset(&in, 0, sizeof(in));
+	in.role = "guest";
+	in.vm_uuid = "4b1c1d2e-9f30-4c1a-8e2b-0a1b2c3d4e5f";
 	in.sender = "web01.example.org";
 	in.instance = "3f0c";
 	in.name = "/var/log/auth.log";
@@ -231,6 +234,8 @@ test_stream(void)
 	T_STR(out.name, "/var/log/auth.log");
 	T_STR(out.type, "auth");
 	T_OK(out.next_seq == 123456789012ULL);
+	T_STR(out.role, "guest");
+	T_STR(out.vm_uuid, "4b1c1d2e-9f30-4c1a-8e2b-0a1b2c3d4e5f");
 	keys_stream_clear(&out);
 	T_OK(out.sender == NULL && out.type == NULL);
 	keys_stream_clear(&out);		/* twice is fine */
@@ -245,9 +250,15 @@ test_stream(void)
 	T_INT(keys_stream_decode(b.d, b.len, &out), ERR_FORMAT);
 	b.len--;
 	/* wrong version */
-	b.d[0] = 2;
+	b.d[0] = 3;
 	T_INT(keys_stream_decode(b.d, b.len, &out), ERR_VERSION);
+	/* a version 1 record (no role, no vm_uuid) still decodes */
 	b.d[0] = 1;
+	T_INT(keys_stream_decode(b.d, b.len - (4 + 5 + 4 + 36), &out), 0);
+	T_OK(out.role == NULL && out.vm_uuid == NULL);
+	T_OK(out.next_seq == 123456789012ULL);
+	keys_stream_clear(&out);
+	b.d[0] = 2;
 	/* NUL inside a string */
 	b.d[1 + 4 + 3] = '\0';
 	T_INT(keys_stream_decode(b.d, b.len, &out), ERR_FORMAT);
