@@ -296,7 +296,7 @@ walk_vm(struct store *st, const char *uuid, ivfn fn, void *arg,
 			memset(&iv, 0, sizeof(iv));
 			memcpy(iv.uuid, uuid, PLACE_UUID_LEN + 1);
 			snprintf(iv.name, sizeof(iv.name), "%s", name);
-			snprintf(iv.host, sizeof(iv.host), "%s", op[i].host);
+			memcpy(iv.host, op[i].host, sizeof(iv.host));
 			iv.start = op[i].start;
 			iv.end = f.ts;
 			snprintf(iv.start_reason, sizeof(iv.start_reason),
@@ -314,7 +314,7 @@ walk_vm(struct store *st, const char *uuid, ivfn fn, void *arg,
 		memset(&iv, 0, sizeof(iv));
 		memcpy(iv.uuid, uuid, PLACE_UUID_LEN + 1);
 		snprintf(iv.name, sizeof(iv.name), "%s", name);
-		snprintf(iv.host, sizeof(iv.host), "%s", op[i].host);
+		memcpy(iv.host, op[i].host, sizeof(iv.host));
 		iv.start = op[i].start;
 		iv.end = INT64_MAX;
 		snprintf(iv.start_reason, sizeof(iv.start_reason), "%s",
