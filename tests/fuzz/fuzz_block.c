@@ -39,8 +39,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	if (keys_stream_decode(data, size, &sr) == 0) {
 		buf_init(&b, 0);
-		if (keys_stream_encode(&b, &sr) != 0 || b.len != size ||
-		    memcmp(b.d, data, size) != 0)
+		/* version 2 records round-trip byte for byte; version 1
+		 * ones are re-encoded as version 2 */
+		if (keys_stream_encode(&b, &sr) != 0 || (data[0] == 2 &&
+		    (b.len != size || memcmp(b.d, data, size) != 0)))
 			abort();
 		buf_clear(&b);
 		keys_stream_clear(&sr);
