@@ -85,6 +85,14 @@ $(O)/tests/%: $(O)/tests/tools/%.o $(CORE_LIB)
 
 tests: $(UNIT_BINS) $(REPLAY_BINS) $(TOOLS)
 
+# benchmarks (not part of test): tests/bench/run.sh, docs/performance.md
+$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
+bench: all $(TOOLS) $(O)/tests/bench_decode
+	@VIGIL_BIN=$(abspath $(BIN)) VIGIL_TESTBIN=$(abspath $(O)/tests) \
+	    sh tests/bench/run.sh
+
 test: all tests
 	@VIGIL_BIN=$(abspath $(BIN)) VIGIL_TESTBIN=$(abspath $(O)/tests) \
 	    sh tests/run.sh
@@ -99,7 +107,7 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
 	    clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(CORE_SRC) \
-	        $(COLL_SRC) $(RULE_SRC) -pthread \
+	        $(COLL_SRC) $(SHIP_SRC) $(RULE_SRC) -pthread \
 	        $$(pkg-config --libs $(PKGS)) -lleveldb -lstdc++ -lm; \
 	    mkdir -p $(FUZZ_O)/corpus-$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
@@ -125,7 +133,7 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test tests fuzz install clean
+.PHONY: all test tests bench fuzz install clean
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

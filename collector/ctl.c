@@ -20,10 +20,12 @@
 #include <event2/listener.h>
 #include <yajl/yajl_tree.h>
 
+#include "agg.h"
 #include "ctl.h"
 #include "err.h"
 #include "json.h"
 #include "log.h"
+#include "placement.h"
 #include "query.h"
 #include "search.h"
 #include "stats.h"
@@ -56,6 +58,25 @@ static const char *
 ystr(yajl_val v)
 {
 	return v != NULL && YAJL_IS_STRING(v) ? v->u.string : NULL;
+}
+
+/* An optional string member: absent is fine, another type is not. */
+static int
+get_opt_str(yajl_val root, const char *name, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	const char	*path[] = { name, NULL }, *s;
+	yajl_val	 v;
+
+	if ((v = yajl_tree_get(root, path, yajl_t_any)) == NULL)
+		return 0;
+	if ((s = ystr(v)) == NULL || strlen(s) >= outlen) {
+		snprintf(err, errlen, "\"%s\" must be a string of at most "
+		    "%zu bytes", name, outlen - 1);
+		return ERR_FORMAT;
+	}
+	snprintf(out, outlen, "%s", s);
+	return 0;
 }
 
 int
@@ -134,6 +155,20 @@ ctl_req_parse(const char *line, size_t len, struct ctl_req *rq, char *err,
 			goto out;
 		}
 		rq->limit = YAJL_GET_INTEGER(v);
+	}
+	if ((r = get_opt_str(root, "vm", rq->vm, sizeof(rq->vm), err,
+	    errlen)) != 0 || (r = get_opt_str(root, "host", rq->host,
+	    sizeof(rq->host), err, errlen)) != 0)
+		goto out;
+	rq->at_us = LLONG_MIN;
+	if ((v = yajl_tree_get(root, (const char *[]){ "at", NULL },
+	    yajl_t_any)) != NULL) {
+		if (!YAJL_IS_INTEGER(v)) {
+			snprintf(err, errlen, "\"at\" must be an integer");
+			r = ERR_FORMAT;
+			goto out;
+		}
+		rq->at_us = YAJL_GET_INTEGER(v);
 	}
 	r = 0;
  out:
@@ -214,6 +249,100 @@ peer_gone(int fd)
 	return recv(fd, &c, 1, MSG_DONTWAIT) == 0;
 }
 
+/* "top" and "count" (agg.c); the reply ends with an "_end" object. */
+static void
+serve_agg(struct client *cl, struct out *o, const struct ctl_req *rq,
+    const char *line, size_t n)
+{
+	struct agg_opts		 ao;
+	struct agg_req		 ar;
+	struct agg_stats	 as;
+	struct query		*q = NULL;
+	struct buf		 b;
+	struct json		 j;
+	char			 err[512];
+	int64_t			 t0 = now_us();
+	int			 r;
+
+	buf_init(&b, 0);
+	if (agg_opts_parse(line, n, &ao, err, sizeof(err)) != 0 ||
+	    query_parse(rq->query, strlen(rq->query), &q, err,
+	    sizeof(err)) != 0) {
+		reply_error(o, err);
+		goto out;
+	}
+	memset(&ar, 0, sizeof(ar));
+	ar.kind = strcmp(rq->op, "top") == 0 ? AGG_TOP : AGG_COUNT;
+	ar.field = ao.field[0] != '\0' ? ao.field : NULL;
+	ar.qtext = rq->query;
+	ar.q = rq->query[strspn(rq->query, " ")] != '\0' ? q : NULL;
+	ar.since_us = rq->since_us;
+	ar.until_us = rq->until_us;
+	ar.interval_us = ao.interval_s * 1000000;
+	ar.limit = rq->limit > AGG_LIMIT_MAX ? AGG_LIMIT_MAX :
+	    (size_t)rq->limit;
+	if (ar.kind == AGG_TOP && ar.field == NULL) {
+		reply_error(o, "top needs a \"field\"");
+		goto out;
+	}
+	if ((r = agg_run(cl->ctl->st, &ar, out_line, o, &as)) != 0) {
+		reply_error(o, r == ERR_TOOBIG ? "too many time buckets; use "
+		    "a larger interval or a shorter range" :
+		    "aggregation failed (storage error)");
+		goto out;
+	}
+	json_init(&j, &b);
+	json_obj_open(&j);
+	json_key(&j, "_end");
+	json_obj_open(&j);
+	json_key_int(&j, "total", (int64_t)as.total);
+	json_key_bool(&j, "indexed", as.indexed);
+	json_key_int(&j, "index_keys", (int64_t)as.index_keys);
+	json_key_int(&j, "blocks", (int64_t)as.blocks);
+	json_key_int(&j, "decoded", (int64_t)as.decoded);
+	json_key_int(&j, "took_us", now_us() - t0);
+	json_obj_close(&j);
+	json_obj_close(&j);
+	out_line(o, (const char *)b.d, b.len);
+ out:
+	query_free(q);
+	buf_clear(&b);
+}
+
+/* vm_list, vm_where, vm_intervals (placement.c) */
+static void
+serve_vm(struct client *cl, struct out *o, const struct ctl_req *rq)
+{
+	char	err[512];
+	int	r;
+
+	err[0] = '\0';
+	if (strcmp(rq->op, "vm_list") == 0)
+		r = placement_vm_list(cl->ctl->st, out_line, o, err,
+		    sizeof(err));
+	else if (strcmp(rq->op, "vm_where") == 0) {
+		if (rq->vm[0] == '\0') {
+			reply_error(o, "vm_where needs \"vm\"");
+			return;
+		}
+		r = placement_vm_where(cl->ctl->st, rq->vm,
+		    rq->at_us == LLONG_MIN ? now_us() : rq->at_us, out_line,
+		    o, err, sizeof(err));
+	} else if (strcmp(rq->op, "vm_intervals") == 0)
+		r = placement_vm_intervals(cl->ctl->st, rq->vm,
+		    rq->host[0] ? rq->host : NULL, rq->since_us, rq->until_us,
+		    out_line, o, err, sizeof(err));
+	else {
+		snprintf(err, sizeof(err), "unknown op '%s'", rq->op);
+		r = ERR_NOTFOUND;
+	}
+	if (r != 0) {
+		reply_error(o, err[0] ? err : "placement lookup failed");
+		return;
+	}
+	out_line(o, "{\"_end\":{}}", 11);
+}
+
 static void
 serve(struct client *cl, struct out *o)
 {
@@ -257,6 +386,30 @@ serve(struct client *cl, struct out *o)
 		if (stats_json(&b, now_us(), store_disk_bytes(cl->ctl->st),
 		    store_stream_count(cl->ctl->st)) == 0)
 			out_line(o, (const char *)b.d, b.len);
+		goto out;
+	}
+	if (strcmp(rq.op, "top") == 0 || strcmp(rq.op, "count") == 0) {
+		serve_agg(cl, o, &rq, line, n);
+		goto out;
+	}
+	if (strcmp(rq.op, "compact") == 0) {
+		/* the whole store: for benchmarks and after big deletes */
+		t0 = now_us();
+		store_compact(cl->ctl->st, NULL, 0, NULL, 0);
+		json_init(&j, &b);
+		json_obj_open(&j);
+		json_key(&j, "_end");
+		json_obj_open(&j);
+		json_key_int(&j, "store_bytes",
+		    (int64_t)store_disk_bytes(cl->ctl->st));
+		json_key_int(&j, "took_us", now_us() - t0);
+		json_obj_close(&j);
+		json_obj_close(&j);
+		out_line(o, (const char *)b.d, b.len);
+		goto out;
+	}
+	if (strncmp(rq.op, "vm_", 3) == 0) {
+		serve_vm(cl, o, &rq);
 		goto out;
 	}
 	if (strcmp(rq.op, "search") != 0 && strcmp(rq.op, "tail") != 0) {

@@ -24,7 +24,7 @@ void	ctl_free(struct ctl *);
 
 /*
  * Parse one request line: the pure part, fuzzed.  Fills op ("search",
- * "tail", "status"), query text, since/until (INT64_MIN/INT64_MAX when
+ * "tail", "status", "top", "count", "compact"), query text, since/until (INT64_MIN/INT64_MAX when
  * absent) and limit.  Returns 0 or ERR_FORMAT with err set.
  */
 struct ctl_req {
@@ -32,6 +32,9 @@ struct ctl_req {
 	char		query[4097];
 	long long	since_us, until_us;
 	long long	limit;
+	char		vm[256];	/* vm_where, vm_intervals */
+	char		host[256];	/* vm_intervals */
+	long long	at_us;		/* vm_where; default now */
 };
 int	ctl_req_parse(const char *line, size_t len, struct ctl_req *,
 	    char *err, size_t errlen);

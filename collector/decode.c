@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "dec_hook.h"
 #include "decode.h"
 #include "err.h"
 #include "proto.h"
@@ -233,6 +234,8 @@ decode_program(const char *app, size_t applen, const char *msg, size_t len,
 		return ERR_FORMAT;
 	if (streq(app, applen, "vigil-collector"))
 		return dec_internal(msg, len, ev);
+	if (streq(app, applen, "vigil-hook"))
+		return dec_hook(msg, len, ev);
 	if (streq(app, applen, "sshd") || streq(app, applen, "sshd-session"))
 		return dec_sshd(msg, len, ev);
 	if (streq(app, applen, "sudo"))

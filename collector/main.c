@@ -26,6 +26,7 @@
 #include "err.h"
 #include "log.h"
 #include "priv.h"
+#include "retention.h"
 #include "session.h"
 #include "stats.h"
 #include "store.h"
@@ -49,6 +50,9 @@ struct ccfg {
 	long long	 session_queue;
 	long long	 write_buffer;
 	long long	 tz_offset;
+	long long	 retention_age;
+	long long	 retention_size;
+	long long	 retention_interval;
 };
 
 #define O(f)	offsetof(struct ccfg, f)
@@ -89,6 +93,14 @@ static const struct conf_opt opts[] = {
 	    1LL << 32, "LevelDB write buffer" },
 	{ "tz-offset", CONF_DURATION, O(tz_offset), "0", -86400, 86400,
 	    "UTC offset of senders whose times carry no zone (RFC 3164)" },
+	{ "retention-age", CONF_DURATION, O(retention_age), "0", 0,
+	    100LL * 366 * 86400, "delete whole hours of events older than "
+	    "this; 0: keep forever" },
+	{ "retention-size", CONF_SIZE, O(retention_size), "0", 0, 1LL << 50,
+	    "delete the oldest hours while the store is larger; 0: no "
+	    "limit" },
+	{ "retention-interval", CONF_DURATION, O(retention_interval), "1m",
+	    1, 86400, "how often retention runs" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL }
 };
 
@@ -199,6 +211,8 @@ main(int argc, char *argv[])
 	struct listener		*l, *lt = NULL, *lu = NULL;
 	struct listener_cfg	 lc;
 	struct ctl		*ctl;
+	struct retention	*rt;
+	struct retention_cfg	 rc;
 	struct event		*sigev[4];
 	SSL_CTX			*ssl;
 	char			 err[1024], *end;
@@ -287,6 +301,12 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	if (writer_start(w) != 0)
 		fatalx("cannot start writer thread");
+	rc.age_s = c.retention_age;
+	rc.size = (uint64_t)c.retention_size;
+	rc.interval_s = (int)c.retention_interval;
+	rt = retention_new(st, &rc);
+	if (rt != NULL && retention_start(rt) != 0)
+		fatalx("cannot start retention thread");
 
 	sigev[0] = evsignal_new(base, SIGTERM, die_signalcb, NULL);
 	sigev[1] = evsignal_new(base, SIGINT, die_signalcb, NULL);
@@ -301,6 +321,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(base);
 
 	ctl_free(ctl);
+	retention_free(rt);
 	writer_free(w);		/* drains the queue: sends the last ACKs */
 	listener_free(l);
 	listener_free(lt);

@@ -332,6 +332,39 @@ session_internal(struct session *s, const char *fmt, ...)
 	writer_submit(s->l->cfg.writer, j);
 }
 
+/*
+ * QEMU's legacy SMBIOS tables (very old machine types) store the UUID
+ * unencoded, so the guest's kernel shows its first three fields
+ * byte-swapped (../shared/reference/log-formats.md, section 3).  When the
+ * claimed UUID is unknown but its swapped form is a known VM, use that.
+ */
+static void
+session_legacy_uuid(struct session *s, char *vm)
+{
+	struct placement	p;
+	char			u[PLACE_UUID_LEN + 1], w[PLACE_UUID_LEN + 1];
+	/* the hex digits of fields 1-3, and where each comes from */
+	static const int	dst[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11,
+	    12, 14, 15, 16, 17 };
+	static const int	src[16] = { 6, 7, 4, 5, 2, 3, 0, 1, 11, 12, 9,
+	    10, 16, 17, 14, 15 };
+	int			i;
+
+	if (placement_uuid(vm, strlen(vm), u) != 0 ||
+	    placement_where(s->l->cfg.store, u, now_us(), &p) != 0 || p.known)
+		return;
+	memcpy(w, u, sizeof(w));
+	/* aabbccdd-eeff-gghh -> ddccbbaa-ffee-hhgg */
+	for (i = 0; i < 16; i++)
+		w[dst[i]] = u[src[i]];
+	if (placement_where(s->l->cfg.store, w, now_us(), &p) != 0 ||
+	    !p.known)
+		return;
+	log_info("%s %s: claimed VM UUID %s is the byte-swapped (legacy "
+	    "SMBIOS) form of %s; using %s", s->addr, s->name, u, w, w);
+	memcpy(vm, w, sizeof(w));
+}
+
 /* A guest's claimed VM UUID: placed on a known host now?  Cloned? */
 static void
 session_guest_identity(struct session *s, const char *vm)
@@ -393,6 +426,7 @@ session_hello(struct session *s, const uint8_t *p, size_t len)
 	    h->hostname);
 	snprintf(role, sizeof(role), "%.*s", (int)h->rolelen, h->role);
 	snprintf(vm, sizeof(vm), "%.*s", (int)h->vm_uuidlen, h->vm_uuid);
+	session_legacy_uuid(s, vm);
 	snprintf(inst, sizeof(inst), "%.*s", (int)h->instancelen,
 	    h->instance);
 	if (memchr(inst, '\0', h->instancelen) != NULL) {

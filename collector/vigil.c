@@ -19,7 +19,9 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "agg.h"
 #include "buf.h"
+#include "cli_vm.h"
 #include "json.h"
 #include "query.h"
 
@@ -36,6 +38,13 @@ usage(void)
 	    "  search [--since T] [--until T] [--limit N] [--json] QUERY\n"
 	    "  tail [--json] QUERY        follow new events\n"
 	    "  status [--json]            collector and senders\n"
+	    "  top FIELD [--since T] [--until T] [--limit N] [--json] [QUERY]\n"
+	    "  count [--by FIELD] [--interval 1h] [--since T] [--until T]\n"
+	    "        [--limit N] [--json] [QUERY]   histogram of events\n"
+	    "  compact                    compact the whole store now\n"
+	    "  vm list | history VM | where VM --at T | report ...\n"
+	    "                             VM lifecycle audits (docs/vm.md)\n"
+	    "  host guests HOST [--since T] [--until T]\n"
 	    "times: RFC 3339 (2025-03-14T09:00:00Z) or relative (-2h, -30m, "
 	    "-7d)\n"
 	    "query: host.name:hv1 process.name:sshd \"failed password\" "
@@ -425,6 +434,285 @@ cmd_status(int argc, char *argv[])
 	return read_replies(fd, json, 0, status_fn);
 }
 
+/* "15s", "30m", "1h", "1d", "1w" -> seconds; -1 when bad */
+static long long
+parse_interval(const char *s)
+{
+	char		*end;
+	long long	 n = strtoll(s, &end, 10);
+
+	if (end == s || n <= 0)
+		return -1;
+	switch (*end) {
+	case 's': case '\0': break;
+	case 'm': n *= 60; break;
+	case 'h': n *= 3600; break;
+	case 'd': n *= 86400; break;
+	case 'w': n *= 7 * 86400; break;
+	default: return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	return n;
+}
+
+struct aggrow {
+	char		*time, *val;
+	long long	 count;
+};
+
+/* Print rows of top (value, count, share, bar) or count (time, bar). */
+static void
+print_agg(int top, const char *field, struct aggrow *rw, size_t n,
+    long long total)
+{
+	long long	max = 0;
+	size_t		i, w = strlen(field) > 40 ? 40 : strlen(field);
+	char		bar[256], t[32];
+
+	for (i = 0; i < n; i++) {
+		if (rw[i].count > max)
+			max = rw[i].count;
+		if (rw[i].val != NULL && strlen(rw[i].val) > w && w < 40)
+			w = strlen(rw[i].val) > 40 ? 40 : strlen(rw[i].val);
+	}
+	if (top)
+		printf("%-*.*s %12s %6s\n", (int)w, (int)w, field, "COUNT",
+		    "SHARE");
+	for (i = 0; i < n; i++) {
+		agg_bar((uint64_t)rw[i].count, (uint64_t)max, 40, bar,
+		    sizeof(bar));
+		if (rw[i].time != NULL) {
+			/* 2025-03-14T09:00:00.000000Z -> 2025-03-14 09:00 */
+			snprintf(t, sizeof(t), "%.16s", rw[i].time);
+			if (strlen(t) > 10)
+				t[10] = ' ';
+			printf("%s  ", t);
+		}
+		if (rw[i].val != NULL) {
+			put_safe(stdout, rw[i].val, strlen(rw[i].val), w);
+			printf("%*s", (int)(w - (strlen(rw[i].val) < w ?
+			    strlen(rw[i].val) : w)), "");
+		}
+		printf(" %12lld", rw[i].count);
+		if (top)
+			printf(" %5.1f%%", total ? 100.0 * rw[i].count /
+			    total : 0.0);
+		printf(" %s\n", bar);
+	}
+}
+
+static int
+read_agg(int fd, int json, int top, const char *field)
+{
+	FILE		*f = fdopen(fd, "r");
+	char		*line = NULL, ebuf[128];
+	const char	*e;
+	size_t		 cap = 0, n = 0, i;
+	ssize_t		 len;
+	yajl_val	 o, end;
+	struct aggrow	*rw = NULL, *nr;
+	long long	 total = 0;
+	int		 rc = 1;
+
+	if (f == NULL)
+		return 1;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (json)
+			fwrite(line, 1, (size_t)len, stdout);
+		if ((o = yajl_tree_parse(line, ebuf, sizeof(ebuf))) == NULL) {
+			fprintf(stderr, "vigil: bad reply from collector\n");
+			break;
+		}
+		if ((e = jget(o, "_error")) != NULL) {
+			fprintf(stderr, "vigil: %s\n", e);
+			yajl_tree_free(o);
+			break;
+		}
+		if ((end = yajl_tree_get(o, (const char *[]){ "_end", NULL },
+		    yajl_t_object)) != NULL) {
+			total = jget(end, "total") ? atoll(jget(end, "total")) :
+			    0;
+			if (!json)
+				fprintf(stderr, "%lld events, %s, %.1f ms\n",
+				    total, jget(end, "indexed") && !strcmp(
+				    jget(end, "indexed"), "true") ?
+				    "from the index" : "decoded",
+				    jget(end, "took_us") ?
+				    atof(jget(end, "took_us")) / 1000 : 0.0);
+			rc = 0;
+		} else if (!json && (nr = reallocarray(rw, n + 1,
+		    sizeof(*rw))) != NULL) {
+			rw = nr;
+			rw[n].time = jget(o, "time") ?
+			    strdup(jget(o, "time")) : NULL;
+			rw[n].val = jget(o, "value") ?
+			    strdup(jget(o, "value")) : NULL;
+			rw[n].count = jget(o, "count") ?
+			    atoll(jget(o, "count")) : 0;
+			n++;
+		}
+		yajl_tree_free(o);
+	}
+	if (rc == 0 && !json)
+		print_agg(top, field, rw, n, total);
+	for (i = 0; i < n; i++) {
+		free(rw[i].time);
+		free(rw[i].val);
+	}
+	free(rw);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int
+cmd_agg(int argc, char *argv[], int top)
+{
+	static const struct option lo[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct buf	 q, req;
+	struct json	 j;
+	struct query	*pq;
+	int64_t		 since = INT64_MIN, until = INT64_MAX, now = now_us();
+	long long	 limit = top ? 10 : 100, iv = 3600;
+	const char	*field = NULL;
+	char		*end, err[256];
+	int		 ch, json = 0, fd;
+
+	if (top) {
+		/* vigil top FIELD [options] [QUERY] */
+		if (argc < 2 || argv[1][0] == '-')
+			usage();
+		field = argv[1];
+		argv++;
+		argc--;
+	}
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+s:u:l:b:i:j", lo, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+		case 'u':
+			if (time_parse(optarg, now, ch == 's' ? &since :
+			    &until) != 0) {
+				fprintf(stderr, "vigil: --%s: bad time '%s'\n",
+				    ch == 's' ? "since" : "until", optarg);
+				return 2;
+			}
+			break;
+		case 'l':
+			limit = strtoll(optarg, &end, 10);
+			if (*end || limit < 1 || limit > AGG_LIMIT_MAX) {
+				fprintf(stderr, "vigil: --limit: 1..%d\n",
+				    AGG_LIMIT_MAX);
+				return 2;
+			}
+			break;
+		case 'b':
+			if (top)
+				usage();
+			field = optarg;
+			break;
+		case 'i':
+			if (top || (iv = parse_interval(optarg)) < 0) {
+				fprintf(stderr, "vigil: --interval: e.g. 30s, "
+				    "5m, 1h, 1d\n");
+				return 2;
+			}
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	join_query(argc - optind, argv + optind, &q);
+	if (query_parse((const char *)q.d, q.len, &pq, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vigil: query: %s\n", err);
+		buf_clear(&q);
+		return 2;
+	}
+	query_free(pq);
+	buf_init(&req, 0);
+	json_init(&j, &req);
+	json_obj_open(&j);
+	json_key_str(&j, "op", top ? "top" : "count");
+	json_key_strn(&j, "query", (const char *)q.d, q.len);
+	if (field != NULL)
+		json_key_str(&j, "field", field);
+	if (!top)
+		json_key_int(&j, "interval", iv);
+	if (since != INT64_MIN)
+		json_key_int(&j, "since", since);
+	if (until != INT64_MAX)
+		json_key_int(&j, "until", until);
+	json_key_int(&j, "limit", limit);
+	json_obj_close(&j);
+	buf_put(&req, "\n", 1);
+	fd = ctl_connect();
+	send_req(fd, &req);
+	buf_clear(&req);
+	buf_clear(&q);
+	return read_agg(fd, json, top, field ? field : "");
+}
+
+static int
+read_compact(int fd)
+{
+	FILE		*f = fdopen(fd, "r");
+	char		*line = NULL, ebuf[128];
+	const char	*b, *t;
+	size_t		 cap = 0;
+	yajl_val	 o = NULL, end;
+	int		 rc = 1;
+
+	if (f == NULL)
+		return 1;
+	if (getline(&line, &cap, f) > 0 &&
+	    (o = yajl_tree_parse(line, ebuf, sizeof(ebuf))) != NULL) {
+		end = yajl_tree_get(o, (const char *[]){ "_end", NULL },
+		    yajl_t_object);
+		if (end != NULL && (b = jget(end, "store_bytes")) != NULL &&
+		    (t = jget(end, "took_us")) != NULL) {
+			printf("compacted in %.1f s: %.1f MiB on disk\n",
+			    atof(t) / 1e6, atof(b) / 1048576);
+			rc = 0;
+		} else if (jget(o, "_error") != NULL)
+			fprintf(stderr, "vigil: %s\n", jget(o, "_error"));
+	}
+	if (rc != 0 && o == NULL)
+		fprintf(stderr, "vigil: no reply from the collector\n");
+	yajl_tree_free(o);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int
+cmd_compact(int argc, char *argv[])
+{
+	struct buf	req;
+	int		fd;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	buf_init(&req, 0);
+	buf_put(&req, "{\"op\":\"compact\"}\n", 17);
+	fd = ctl_connect();
+	send_req(fd, &req);
+	buf_clear(&req);
+	return read_compact(fd);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -449,8 +737,18 @@ main(int argc, char *argv[])
 		return cmd_search(argc - i, argv + i, 0);
 	if (strcmp(argv[i], "tail") == 0)
 		return cmd_search(argc - i, argv + i, 1);
+	if (strcmp(argv[i], "vm") == 0)
+		return cli_vm(argc - i, argv + i, sockpath);
+	if (strcmp(argv[i], "host") == 0)
+		return cli_host(argc - i, argv + i, sockpath);
 	if (strcmp(argv[i], "status") == 0)
 		return cmd_status(argc - i, argv + i);
+	if (strcmp(argv[i], "top") == 0)
+		return cmd_agg(argc - i, argv + i, 1);
+	if (strcmp(argv[i], "count") == 0)
+		return cmd_agg(argc - i, argv + i, 0);
+	if (strcmp(argv[i], "compact") == 0)
+		return cmd_compact(argc - i, argv + i);
 	if (strcmp(argv[i], "help") == 0)
 		usage();
 	fprintf(stderr, "vigil: unknown command '%s'\n", argv[i]);

@@ -23,10 +23,12 @@ SOCK=$DEMO/collector.sock
 PORT=6515
 VIGIL="bin/vigil --socket demo/collector.sock"
 # build and run: the first line; `make test` also needs the rest (a real
-# rsyslog for the interop test, systemd-journal-remote to make journals)
+# rsyslog for the interop test, systemd-journal-remote to make journals,
+# headless chromium to open the HTML report)
 PACKAGES="build-essential pkg-config libevent-dev libssl-dev libyajl-dev
 libleveldb-dev libpcre2-dev libsystemd-dev openssl python3
-bsdutils rsyslog rsyslog-openssl systemd-journal-remote"
+bsdutils rsyslog rsyslog-openssl systemd-journal-remote chromium
+fonts-dejavu-core"
 HOSTS="hv1 hv2 web01"
 WEB01_UUID=3f2a9c1e-8b7d-4e6f-9a0b-1c2d3e4f5a6b	# as in demo/logs/hv1/audit.log
 

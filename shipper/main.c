@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "err.h"
 #include "forward.h"
+#include "hook.h"
 #include "ident.h"
 #include "journal.h"
 #include "log.h"
@@ -88,7 +89,7 @@ static const struct conf_opt shipper_opts[] = {
 
 static const char *const input_types[] = {
 	"syslog", "auth", "kern", "audit", "libvirt", "qemu", "messages",
-	"other", NULL,
+	"hook", "other", NULL,
 };
 
 struct input {
@@ -132,7 +133,9 @@ usage(void)
 	    "[--state dir]\n"
 	    "\t[--input type:path|journal[:dir] ...] [--from-beginning] "
 	    "[--hostname name]\n"
-	    "\t[--role host|guest] [--vm-uuid uuid]\n");
+	    "\t[--role host|guest] [--vm-uuid uuid]\n"
+	    "       vigil-shipper hook [--spool file] object op subop extra\n"
+	    "\t(libvirt hook; also as /etc/libvirt/hooks/qemu or qemu.d/*)\n");
 	exit(1);
 }
 
@@ -243,7 +246,8 @@ input_check(struct shipper *sh, const char *v)
 			break;
 	if (input_types[i] == NULL) {
 		conf_error(sh, "input", v, "unknown type '%.*s' (syslog, auth, "
-		    "kern, audit, libvirt, qemu, messages, other or journal)",
+		    "kern, audit, libvirt, qemu, messages, hook, other or "
+		    "journal)",
 		    (int)tl, v);
 		return -1;
 	}
@@ -710,6 +714,11 @@ main(int argc, char **argv)
 	static struct shipper	 sh;
 	int			 check = 0;
 
+	/* libvirt hook (hook.c): before anything that could print or fail */
+	if (hook_argv0(argv[0]))
+		return hook_main(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "hook") == 0)
+		return hook_main(argc - 1, argv + 1);
 	log_init("vigil-shipper", LOG_TO_STDERR, 0);
 	setup_conf(&sh, argc, argv, &check);
 	log_setverbose(sh.verbose);

@@ -7,9 +7,22 @@
  * the ACK latency percentiles.  Loopback only.
  *
  *   loadgen -p PORT -c CERT -k KEY -a CA [-n CONNS] [-m EVENTS] [-b BATCH]
- *           [-w WINDOW] [-s STREAM]
+ *           [-w WINDOW] [-s STREAM] [-H HOSTS] [-t START] [-T SPAN]
+ *   loadgen -r -p PORT -c CERT -k KEY -a CA [-n CONNS] [-m EVENTS]
+ *           [-f FILE]                 (RFC 6587 syslog over TLS: rsyslog)
+ *   loadgen -o FILE [-n CONNS] [-m EVENTS] ...   (write the lines only)
+ *
+ * Line g (of CONNS x EVENTS; connection k sends g = k*EVENTS .. +EVENTS-1)
+ * is at time START + g * SPAN / total (RFC 3164, UTC; default: the last
+ * SPAN = 3600 s), from syslog host "hvNNN" (g hashed over HOSTS, default
+ * 300).  sshd and netfilter lines carry a source IP: half of them from 250
+ * "common" addresses 10.1.x.y (each ~0.1% of all events), half from 5,000
+ * "rare" ones 10.2.x.y.  With -r, each line is sent as "<38>LINE" in an
+ * octet-counted frame and, with -f, the run ends when FILE (rsyslog's
+ * output, one line per event) holds every line.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -26,9 +39,11 @@
 #include "buf.h"
 #include "proto.h"
 
-static int		 port, nconn = 1, window = 8;
+static int		 port, nconn = 1, window = 8, rsyslog, nhosts = 300;
 static long		 nevents = 100000, batchsz = 1024;
+static long long	 tstart, tspan = 3600;
 static const char	*cert, *key, *ca, *streamname = "/var/log/bench.log";
+static const char	*waitfile, *outfile;
 static SSL_CTX		*ctx;
 
 struct worker {
@@ -36,6 +51,7 @@ struct worker {
 	pthread_t	 t;
 	double		*lat;	/* ms per batch */
 	long		 nlat;
+	long long	 bytes;	/* of the lines, without framing */
 	int		 ok;
 };
 
@@ -48,42 +64,65 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void
-mkline(char *out, size_t n, long i, int w)
+static uint32_t
+mix(uint64_t x)
 {
-	static const char *ips[] = { "203.0.113.7", "198.51.100.23",
-	    "192.0.2.44", "203.0.113.91", "198.51.100.150" };
-	const char *ip = ips[i % 5];
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
 
-	switch (i % 4) {
+/* Line g: see the comment at the top.  Returns its length. */
+static size_t
+mkline(char *out, size_t n, long g)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	long long	 total = (long long)nevents * nconn;
+	time_t		 t = (time_t)(tstart + (long long)g * tspan / total);
+	struct tm	 tm;
+	char		 ts[32], ip[32];
+	uint32_t	 h = mix((uint64_t)g), a;
+	int		 host = (int)(mix((uint64_t)g * 7919) % nhosts);
+
+	gmtime_r(&t, &tm);
+	snprintf(ts, sizeof(ts), "%s %2d %02d:%02d:%02d", mon[tm.tm_mon],
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (h & 1) {
+		a = (h >> 1) % 250;
+		snprintf(ip, sizeof(ip), "10.1.%u.%u", a / 250, a % 250 + 1);
+	} else {
+		a = (h >> 1) % 5000;
+		snprintf(ip, sizeof(ip), "10.2.%u.%u", a / 250, a % 250 + 1);
+	}
+	switch (g % 4) {
 	case 0:
-		snprintf(out, n, "Mar 14 09:14:%02ld hv%d sshd[%ld]: Failed "
+		return (size_t)snprintf(out, n, "%s hv%03d sshd[%ld]: Failed "
 		    "password for invalid user admin%ld from %s port %ld ssh2",
-		    i % 60, w, 20000 + i % 9000, i % 97, ip, 30000 + i % 30000);
-		break;
+		    ts, host, 20000 + g % 9000, g % 97, ip, 30000 + g % 30000);
 	case 1:
-		snprintf(out, n, "Mar 14 09:14:%02ld hv%d sudo:   deploy : "
+		return (size_t)snprintf(out, n, "%s hv%03d sudo:   deploy : "
 		    "TTY=pts/%ld ; PWD=/home/deploy ; USER=root ; "
 		    "COMMAND=/usr/bin/systemctl restart nginx.service #%ld",
-		    i % 60, w, i % 8, i);
-		break;
+		    ts, host, g % 8, g);
 	case 2:
-		snprintf(out, n, "Mar 14 09:14:%02ld hv%d kernel: [%5ld.%06ld]"
+		return (size_t)snprintf(out, n, "%s hv%03d kernel: [%5ld.%06ld]"
 		    " [HOST-IN-DROP] IN=virbr0 OUT= PHYSIN=vnet%ld MAC=52:54:00"
 		    ":12:34:56:52:54:00:ab:cd:ef:08:00 SRC=%s DST=10.0.0.5 LEN=60"
 		    " TOS=0x00 PREC=0x00 TTL=64 ID=%ld DF PROTO=TCP SPT=%ld "
-		    "DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ", i % 60, w,
-		    4772 + i, i % 1000000, i % 4, ip, i % 65536,
-		    30000 + i % 30000);
-		break;
+		    "DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ", ts, host,
+		    4772 + g % 100000, g % 1000000, g % 4, ip, g % 65536,
+		    30000 + g % 30000);
 	default:
-		snprintf(out, n, "type=VIRT_CONTROL msg=audit(1710407643.%03ld:"
-		    "%ld): pid=1187 uid=0 auid=4294967295 ses=4294967295 "
-		    "subj=libvirtd msg='virt=kvm op=start reason=booted "
-		    "vm=\"guest%ld\" uuid=4b1c1d2e-0000-4000-8000-%012ld "
-		    "vm-pid=%ld exe=\"/usr/sbin/libvirtd\" hostname=? addr=? "
-		    "terminal=? res=success'", i % 1000, i, i % 50, i % 50,
-		    3000 + i % 1000);
+		return (size_t)snprintf(out, n, "%s hv%03d audit: "
+		    "type=VIRT_CONTROL msg=audit(%lld.%03ld:%ld): pid=1187 "
+		    "uid=0 auid=4294967295 ses=4294967295 subj=libvirtd "
+		    "msg='virt=kvm op=start reason=booted vm=\"guest%ld\" "
+		    "uuid=4b1c1d2e-0000-4000-8000-%012ld vm-pid=%ld "
+		    "exe=\"/usr/sbin/libvirtd\" hostname=? addr=? terminal=? "
+		    "res=success'", ts, host, (long long)t, g % 1000, g,
+		    g % 50, g % 50, 3000 + g % 1000);
 	}
 }
 
@@ -123,27 +162,13 @@ read_frame(SSL *s, uint8_t *buf, size_t cap, uint8_t *type, size_t *plen)
 	return 0;
 }
 
-static void *
-work(void *arg)
+static SSL *
+tls_connect(int *fdp)
 {
-	struct worker		*w = arg;
 	struct sockaddr_in	 sin;
-	struct proto_hello	*h;
-	struct buf		 out;
-	SSL			*s = NULL;
-	char			 line[512], host[32], inst[40];
-	uint8_t			 in[4096], type;
-	size_t			 plen, mark;
-	double			*sent;
-	long			 i, nb = (nevents + batchsz - 1) / batchsz;
-	long			 b = 0, acked = 0;
+	SSL			*s;
 	int			 fd, one = 1;
-	struct proto_ack	 a;
 
-	sent = calloc(nb, sizeof(*sent));
-	w->lat = calloc(nb, sizeof(double));
-	h = calloc(1, sizeof(*h));
-	buf_init(&out, 0);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -151,6 +176,7 @@ work(void *arg)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
 		perror("connect");
+		close(fd);
 		return NULL;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -158,8 +184,144 @@ work(void *arg)
 	SSL_set_fd(s, fd);
 	if (SSL_connect(s) != 1) {
 		ERR_print_errors_fp(stderr);
+		SSL_free(s);
+		close(fd);
 		return NULL;
 	}
+	*fdp = fd;
+	return s;
+}
+
+/* -r: the same lines as RFC 6587 octet-counted frames, no ACKs. */
+static void *
+rs_work(void *arg)
+{
+	struct worker	*w = arg;
+	struct buf	 out;
+	SSL		*s;
+	char		 line[600], hdr[16];
+	struct timeval	 tv = { 60, 0 };
+	size_t		 len;
+	long		 i;
+	int		 fd, hl;
+
+	if ((s = tls_connect(&fd)) == NULL)
+		return NULL;
+	buf_init(&out, 0);
+	for (i = 0; i < nevents; i++) {
+		len = mkline(line, sizeof(line), (w->id - 1) * nevents + i);
+		w->bytes += (long long)len;
+		hl = snprintf(hdr, sizeof(hdr), "%zu <38>", len + 4);
+		buf_put(&out, hdr, (size_t)hl);
+		buf_put(&out, line, len);
+		if (out.len >= 65536 || i + 1 == nevents) {
+			if (ssl_write_all(s, out.d, out.len) != 0)
+				goto out;
+			buf_reset(&out);
+		}
+	}
+	w->ok = 1;
+ out:
+	/*
+	 * Close politely: close_notify, FIN, then read until rsyslog closes
+	 * too.  Closing with unread bytes (TLS 1.3 tickets) would send a RST
+	 * that can destroy lines rsyslog has not read yet.
+	 */
+	SSL_shutdown(s);
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (read(fd, line, sizeof(line)) > 0)
+		;
+	SSL_free(s);
+	close(fd);
+	buf_clear(&out);
+	return NULL;
+}
+
+/* -o: write every connection's lines, in order, to outfile. */
+static int
+write_lines(void)
+{
+	FILE	*f;
+	char	 line[600];
+	long	 g;
+	size_t	 len;
+
+	if ((f = fopen(outfile, "w")) == NULL) {
+		perror(outfile);
+		return 1;
+	}
+	for (g = 0; g < (long)nconn * nevents; g++) {
+		len = mkline(line, sizeof(line), g);
+		line[len++] = '\n';
+		fwrite(line, 1, len, f);
+	}
+	if (fclose(f) != 0) {
+		perror(outfile);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * -r -f: wait until rsyslog's file holds want lines, counting the newlines
+ * as they arrive; a 120 s stall ends the wait.
+ */
+static int
+wait_file(long long want)
+{
+	FILE		*f = NULL;
+	char		 b[65536];
+	size_t		 n, i;
+	long long	 lines = 0;
+	double		 since = now();
+
+	while (lines < want) {
+		if (f == NULL && (f = fopen(waitfile, "r")) == NULL) {
+			usleep(2000);
+			continue;
+		}
+		if ((n = fread(b, 1, sizeof(b), f)) == 0) {
+			if (now() - since > 120) {
+				fprintf(stderr, "loadgen: %s stuck at %lld of "
+				    "%lld lines\n", waitfile, lines, want);
+				fclose(f);
+				return 1;
+			}
+			clearerr(f);
+			usleep(2000);
+			continue;
+		}
+		since = now();
+		for (i = 0; i < n; i++)
+			lines += b[i] == '\n';
+	}
+	fclose(f);
+	return 0;
+}
+
+static void *
+work(void *arg)
+{
+	struct worker		*w = arg;
+	struct proto_hello	*h;
+	struct buf		 out;
+	SSL			*s = NULL;
+	char			 line[512], host[32], inst[40];
+	uint8_t			 in[4096], type;
+	size_t			 plen, mark, len;
+	double			*sent;
+	long			 i, nb = (nevents + batchsz - 1) / batchsz;
+	long			 b = 0, acked = 0;
+	int			 fd;
+	struct proto_ack	 a;
+
+	sent = calloc(nb, sizeof(*sent));
+	w->lat = calloc(nb, sizeof(double));
+	h = calloc(1, sizeof(*h));
+	buf_init(&out, 0);
+	if ((s = tls_connect(&fd)) == NULL)
+		return NULL;
 	snprintf(host, sizeof(host), "loadgen%d", w->id);
 	snprintf(inst, sizeof(inst), "loadgen-%d-%ld", w->id,
 	    (long)time(NULL));
@@ -187,9 +349,10 @@ work(void *arg)
 			proto_batch_begin(&out, 1, 1 + b * batchsz, &mark);
 			for (i = b * batchsz; i < (b + 1) * batchsz &&
 			    i < nevents; i++) {
-				mkline(line, sizeof(line), i, w->id);
-				proto_batch_add(&out, mark, 0, line,
-				    strlen(line));
+				len = mkline(line, sizeof(line), (w->id - 1) *
+				    nevents + i);
+				w->bytes += (long long)len;
+				proto_batch_add(&out, mark, 0, line, len);
 			}
 			proto_batch_end(&out, mark);
 			sent[b] = now();
@@ -231,10 +394,19 @@ main(int argc, char *argv[])
 	struct worker	*w;
 	double		 t0, t1, *all;
 	long		 n = 0, i;
+	long long	 bytes = 0;
 	int		 ch, k, ok = 1;
 
-	while ((ch = getopt(argc, argv, "p:c:k:a:n:m:b:w:s:")) != -1) {
+	tstart = -1;
+	while ((ch = getopt(argc, argv, "p:c:k:a:n:m:b:w:s:rf:o:H:t:T:")) !=
+	    -1) {
 		switch (ch) {
+		case 'r': rsyslog = 1; break;
+		case 'f': waitfile = optarg; break;
+		case 'o': outfile = optarg; break;
+		case 'H': nhosts = atoi(optarg); break;
+		case 't': tstart = atoll(optarg); break;
+		case 'T': tspan = atoll(optarg); break;
 		case 'p': port = atoi(optarg); break;
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
@@ -251,8 +423,14 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (!port || !cert || !key || !ca || nconn < 1 || batchsz < 1 ||
-	    batchsz > PROTO_BATCH_MAX || nevents < 1 || window < 1)
+	if (tstart < 0)
+		tstart = (long long)time(NULL) - tspan;
+	if (nconn < 1 || nevents < 1 || nhosts < 1 || tspan < 1)
+		return 2;
+	if (outfile != NULL)
+		return write_lines();
+	if (!port || !cert || !key || !ca || batchsz < 1 ||
+	    batchsz > PROTO_BATCH_MAX || window < 1)
 		return 2;
 	ctx = SSL_CTX_new(TLS_client_method());
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
@@ -266,10 +444,14 @@ main(int argc, char *argv[])
 	t0 = now();
 	for (k = 0; k < nconn; k++) {
 		w[k].id = k + 1;
-		pthread_create(&w[k].t, NULL, work, &w[k]);
+		pthread_create(&w[k].t, NULL, rsyslog ? rs_work : work, &w[k]);
 	}
-	for (k = 0; k < nconn; k++)
+	for (k = 0; k < nconn; k++) {
 		pthread_join(w[k].t, NULL);
+		bytes += w[k].bytes;
+	}
+	if (rsyslog && waitfile != NULL && wait_file((long long)nevents * nconn))
+		ok = 0;
 	t1 = now();
 	for (k = 0; k < nconn; k++) {
 		ok &= w[k].ok;
@@ -281,8 +463,9 @@ main(int argc, char *argv[])
 			all[n++] = w[k].lat[i];
 	qsort(all, n, sizeof(double), dcmp);
 	printf("events %ld conns %d seconds %.3f events_per_s %.0f "
-	    "ack_p50_ms %.2f ack_p99_ms %.2f %s\n", nevents * nconn, nconn,
-	    t1 - t0, nevents * nconn / (t1 - t0), n ? all[n / 2] : 0,
-	    n ? all[n * 99 / 100] : 0, ok ? "ok" : "FAILED");
+	    "ack_p50_ms %.2f ack_p99_ms %.2f bytes %lld %s\n",
+	    nevents * nconn, nconn, t1 - t0, nevents * nconn / (t1 - t0),
+	    n ? all[n / 2] : 0, n ? all[n * 99 / 100] : 0, bytes,
+	    ok ? "ok" : "FAILED");
 	return ok ? 0 : 1;
 }

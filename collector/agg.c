@@ -1,0 +1,807 @@
+/*
+ * agg.c -- top and count aggregations (see agg.h).  The pure helpers come
+ * first (tally, buckets, query shape, bars); then the index path (bitmap
+ * popcounts) and the decode path (blocks through decode_event), which
+ * read the store only through its public iterators and block reads.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "agg.h"
+#include "block.h"
+#include "decode.h"
+#include "err.h"
+#include "json.h"
+#include "store.h"
+
+#define HOUR_US		3600000000LL
+#define TERMS_MAX	8
+
+uint64_t
+agg_popcount(const uint8_t *p, size_t n)
+{
+	uint64_t	c = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		c += (uint64_t)__builtin_popcount(p[i]);
+	return c;
+}
+
+int64_t
+agg_bucket(int64_t ts, int64_t iv)
+{
+	int64_t b = ts / iv * iv;
+
+	if (b > ts)
+		b -= iv;
+	return b;
+}
+
+int
+agg_full_hours(int64_t since, int64_t until, uint32_t *h0, uint32_t *h1)
+{
+	int64_t a, b;
+
+	if (since <= 0)
+		a = 0;
+	else
+		a = (since + HOUR_US - 1) / HOUR_US;
+	if (until == INT64_MAX)
+		b = UINT32_MAX;
+	else if (until <= 0)
+		return 0;
+	else
+		b = until / HOUR_US - 1;	/* last hour ending by until */
+	if (b > UINT32_MAX)
+		b = UINT32_MAX;
+	if (a > b)
+		return 0;
+	*h0 = (uint32_t)a;
+	*h1 = (uint32_t)b;
+	return 1;
+}
+
+static int
+simple_token(const char *t, size_t n)
+{
+	const char	*c = memchr(t, ':', n);
+	size_t		 i, fl;
+
+	if (n == 3 && memcmp(t, "AND", 3) == 0)
+		return 1;
+	if (c == NULL || c == t || (size_t)(c - t) + 1 == n)
+		return 0;
+	fl = (size_t)(c - t);
+	if (t[0] == '-' || fl > KEYS_FIELD_MAX ||
+	    n - fl - 1 > KEYS_VALUE_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strchr("*\"()<>=\\", t[i]) != NULL ||
+		    (t + i > c && t[i] == ':'))
+			return 0;
+	return 1;
+}
+
+int
+agg_query_simple(const char *s, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		for (j = i; j < len && !isspace((unsigned char)s[j]); j++)
+			;
+		if (j > i && !simple_token(s + i, j - i))
+			return 0;
+		i = j;
+	}
+	return 1;
+}
+
+void
+agg_bar(uint64_t count, uint64_t max, int width, char *out, size_t outlen)
+{
+	static const char *const part[] = { "", "\u258f", "\u258e",
+	    "\u258d", "\u258c", "\u258b", "\u258a", "\u2589" };
+	uint64_t	eighths;
+	size_t		o = 0, l;
+	int		i;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	if (max == 0 || width <= 0)
+		return;
+	eighths = (uint64_t)((double)count / (double)max * width * 8 + 0.5);
+	if (count > 0 && eighths == 0)
+		eighths = 1;
+	for (i = 0; i < (int)(eighths / 8); i++) {
+		if (o + 4 > outlen)
+			return;
+		memcpy(out + o, "\u2588", 3);
+		o += 3;
+		out[o] = '\0';
+	}
+	l = strlen(part[eighths % 8]);
+	if (o + l + 1 <= outlen) {
+		memcpy(out + o, part[eighths % 8], l);
+		out[o + l] = '\0';
+	}
+}
+
+/* ---------------------------------------------------------------- tally */
+
+struct tent {
+	int64_t		bucket;
+	uint64_t	hash, count;
+	size_t		off, len;
+	int		used;
+};
+
+struct agg_tally {
+	struct tent	*t;
+	size_t		 cap, n;
+	struct buf	 arena;
+};
+
+static uint64_t
+tally_hash(int64_t bucket, const char *v, size_t n)
+{
+	uint64_t	h = 1469598103934665603ULL ^ (uint64_t)bucket;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (uint8_t)v[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+struct agg_tally *
+agg_tally_new(void)
+{
+	struct agg_tally *ta;
+
+	if ((ta = calloc(1, sizeof(*ta))) == NULL)
+		return NULL;
+	ta->cap = 256;
+	if ((ta->t = calloc(ta->cap, sizeof(*ta->t))) == NULL) {
+		free(ta);
+		return NULL;
+	}
+	buf_init(&ta->arena, 0);
+	return ta;
+}
+
+void
+agg_tally_free(struct agg_tally *ta)
+{
+	if (ta == NULL)
+		return;
+	free(ta->t);
+	buf_clear(&ta->arena);
+	free(ta);
+}
+
+static int
+tally_grow(struct agg_tally *ta)
+{
+	struct tent	*nt;
+	size_t		 ncap = ta->cap * 2, i, j;
+
+	if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < ta->cap; i++) {
+		if (!ta->t[i].used)
+			continue;
+		for (j = ta->t[i].hash & (ncap - 1); nt[j].used;
+		    j = (j + 1) & (ncap - 1))
+			;
+		nt[j] = ta->t[i];
+	}
+	free(ta->t);
+	ta->t = nt;
+	ta->cap = ncap;
+	return 0;
+}
+
+int
+agg_tally_add(struct agg_tally *ta, int64_t bucket, const char *v,
+    size_t n, uint64_t cnt)
+{
+	struct tent	*e;
+	uint64_t	 h = tally_hash(bucket, v, n);
+	size_t		 j;
+	int		 r;
+
+	if (ta->n * 2 >= ta->cap && (r = tally_grow(ta)) != 0)
+		return r;
+	for (j = h & (ta->cap - 1); ta->t[j].used; j = (j + 1) &
+	    (ta->cap - 1)) {
+		e = &ta->t[j];
+		if (e->hash == h && e->bucket == bucket && e->len == n &&
+		    memcmp(ta->arena.d + e->off, v, n) == 0) {
+			e->count += cnt;
+			return 0;
+		}
+	}
+	e = &ta->t[j];
+	e->off = ta->arena.len;
+	if ((r = buf_put(&ta->arena, v, n)) != 0)
+		return r;
+	e->used = 1;
+	e->hash = h;
+	e->bucket = bucket;
+	e->len = n;
+	e->count = cnt;
+	ta->n++;
+	return 0;
+}
+
+size_t
+agg_tally_count(const struct agg_tally *ta)
+{
+	return ta->n;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct agg_row	*x = a, *y = b;
+	size_t			 n = x->len < y->len ? x->len : y->len;
+	int			 c;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if ((c = memcmp(x->val, y->val, n)) != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+int
+agg_tally_rows(struct agg_tally *ta, struct agg_row **rows, size_t *np)
+{
+	struct agg_row	*r;
+	size_t		 i, n = 0;
+
+	if ((r = calloc(ta->n ? ta->n : 1, sizeof(*r))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < ta->cap; i++) {
+		if (!ta->t[i].used)
+			continue;
+		r[n].bucket = ta->t[i].bucket;
+		r[n].val = (const char *)ta->arena.d + ta->t[i].off;
+		r[n].len = ta->t[i].len;
+		r[n].count = ta->t[i].count;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), row_cmp);
+	*rows = r;
+	*np = n;
+	return 0;
+}
+
+int
+agg_opts_parse(const char *line, size_t len, struct agg_opts *o, char *err,
+    size_t errlen)
+{
+	const char	*pf[] = { "field", NULL }, *pi[] = { "interval", NULL };
+	char		*text, eb[128];
+	yajl_val	 root, v;
+	int		 r = ERR_FORMAT;
+
+	memset(o, 0, sizeof(*o));
+	o->interval_s = 3600;
+	if ((text = strndup(line, len)) == NULL)
+		return ERR_NOMEM;
+	if ((root = yajl_tree_parse(text, eb, sizeof(eb))) == NULL) {
+		snprintf(err, errlen, "bad JSON request");
+		free(text);
+		return ERR_FORMAT;
+	}
+	if ((v = yajl_tree_get(root, pf, yajl_t_any)) != NULL) {
+		if (!YAJL_IS_STRING(v) || strlen(v->u.string) == 0 ||
+		    strlen(v->u.string) > KEYS_FIELD_MAX) {
+			snprintf(err, errlen, "\"field\" must be a field name");
+			goto out;
+		}
+		snprintf(o->field, sizeof(o->field), "%s", v->u.string);
+	}
+	if ((v = yajl_tree_get(root, pi, yajl_t_any)) != NULL) {
+		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 1 ||
+		    YAJL_GET_INTEGER(v) > 366 * 86400) {
+			snprintf(err, errlen, "\"interval\" must be 1..%d "
+			    "seconds", 366 * 86400);
+			goto out;
+		}
+		o->interval_s = YAJL_GET_INTEGER(v);
+	}
+	r = 0;
+ out:
+	yajl_tree_free(root);
+	free(text);
+	return r;
+}
+
+/* ---------------------------------------------------------------- store */
+
+struct cand {
+	uint32_t	hour;
+	struct blockref	ref;
+	uint8_t		bm[BLOCK_BITMAP];
+};
+
+struct run {
+	struct store		*st;
+	const struct agg_req	*rq;
+	struct agg_stats	*as;
+	struct agg_tally	*ta;
+	struct buf		 key, blk;
+	struct buf		 pre[TERMS_MAX];
+	int			 npre;
+	struct cand		*cv;		/* term candidates, sorted */
+	size_t			 nc;
+	struct stream_meta	 meta;
+	uint32_t		 metaid;
+	int			 metaok;
+	struct record		 ev;
+};
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->hour != y->hour)
+		return x->hour < y->hour ? -1 : 1;
+	if (x->ref.stream != y->ref.stream)
+		return x->ref.stream < y->ref.stream ? -1 : 1;
+	if (x->ref.first_seq != y->ref.first_seq)
+		return x->ref.first_seq < y->ref.first_seq ? -1 : 1;
+	return 0;
+}
+
+/* Candidates of one P prefix (or "T") in hours [h0, h1]. */
+static int
+collect(struct run *ru, const uint8_t *pre, size_t plen, uint32_t h0,
+    uint32_t h1)
+{
+	struct store_iter	*it;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl, cap = 0;
+	struct cand		 cd, *nv;
+	int			 r = 0;
+
+	if ((it = store_iter_new(ru->st)) == NULL)
+		return ERR_NOMEM;
+	buf_reset(&ru->key);
+	buf_put(&ru->key, pre, plen);
+	buf_put_u32(&ru->key, h0);
+	for (store_iter_seek(it, ru->key.d, ru->key.len);
+	    store_iter_valid(it); store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl < plen || memcmp(k, pre, plen) != 0)
+			break;
+		if (keys_decode_tail(k, kl, plen, &cd.hour, &cd.ref) != 0)
+			continue;
+		if (cd.hour > h1)
+			break;
+		v = store_iter_value(it, &vl);
+		if (vl != BLOCK_BITMAP)
+			continue;
+		memcpy(cd.bm, v, BLOCK_BITMAP);
+		if (ru->nc == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((nv = reallocarray(ru->cv, cap, sizeof(*nv))) ==
+			    NULL) {
+				r = ERR_NOMEM;
+				break;
+			}
+			ru->cv = nv;
+		}
+		ru->cv[ru->nc++] = cd;
+	}
+	store_iter_free(it);
+	return r;
+}
+
+/* AND the candidates with the postings of another term. */
+static int
+intersect(struct run *ru, const uint8_t *pre, size_t plen)
+{
+	struct store_iter	*it;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl, i, j, o = 0;
+	int			 any;
+
+	if ((it = store_iter_new(ru->st)) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < ru->nc; i++) {
+		buf_reset(&ru->key);
+		buf_put(&ru->key, pre, plen);
+		buf_put_u32(&ru->key, ru->cv[i].hour);
+		buf_put_u32(&ru->key, ru->cv[i].ref.stream);
+		buf_put_u64(&ru->key, ru->cv[i].ref.first_seq);
+		store_iter_seek(it, ru->key.d, ru->key.len);
+		if (!store_iter_valid(it))
+			continue;
+		k = store_iter_key(it, &kl);
+		v = store_iter_value(it, &vl);
+		if (kl != ru->key.len || memcmp(k, ru->key.d, kl) != 0 ||
+		    vl != BLOCK_BITMAP)
+			continue;
+		for (any = 0, j = 0; j < BLOCK_BITMAP; j++)
+			any |= (ru->cv[i].bm[j] &= v[j]);
+		if (any)
+			ru->cv[o++] = ru->cv[i];
+	}
+	ru->nc = o;
+	store_iter_free(it);
+	return 0;
+}
+
+/* Candidates in [h0, h1]: the terms' postings ANDed, else the T index. */
+static int
+candidates(struct run *ru, uint32_t h0, uint32_t h1)
+{
+	uint8_t	tp = 'T';
+	int	t, r;
+
+	ru->nc = 0;
+	if (ru->npre == 0)
+		r = collect(ru, &tp, 1, h0, h1);
+	else {
+		r = collect(ru, ru->pre[0].d, ru->pre[0].len, h0, h1);
+		for (t = 1; r == 0 && t < ru->npre && ru->nc > 0; t++)
+			r = intersect(ru, ru->pre[t].d, ru->pre[t].len);
+	}
+	if (r == 0 && ru->nc > 0)
+		qsort(ru->cv, ru->nc, sizeof(*ru->cv), cand_cmp);
+	return r;
+}
+
+static int64_t
+bucket_of(const struct run *ru, int64_t ts)
+{
+	if (ru->rq->kind == AGG_TOP)
+		return 0;
+	return agg_bucket(ts, ru->rq->interval_us);
+}
+
+/* Decode one candidate's events and tally those that match. */
+static int
+decode_cand(struct run *ru, const struct cand *cd)
+{
+	const struct agg_req	*rq = ru->rq;
+	struct block_reader	 br;
+	struct block_ev		 be;
+	struct decode_ctx	 dc;
+	const char		*v;
+	char			 low[KEYS_VALUE_MAX];
+	size_t			 vl = 0, k;
+	unsigned		 idx;
+	int			 r;
+
+	if (!ru->metaok || ru->metaid != cd->ref.stream) {
+		if (store_stream_meta(ru->st, cd->ref.stream, &ru->meta) != 0)
+			return 0;
+		ru->metaid = cd->ref.stream;
+		ru->metaok = 1;
+	}
+	if ((r = store_get_block(ru->st, &cd->ref, &ru->blk)) != 0)
+		return r == ERR_NOTFOUND ? 0 : r;
+	if (block_open(&br, ru->blk.d, ru->blk.len) != 0)
+		return 0;
+	ru->as->blocks++;
+	dc.recv_us = br.recv_us;
+	dc.tzoff = br.tzoff;
+	dc.sender = ru->meta.sender;
+	dc.type = ru->meta.type;
+	dc.path = ru->meta.name;
+	for (idx = 0; block_next(&br, &be) == 1; idx++) {
+		if (!bitmap_isset(cd->bm, idx) || be.ts_us < rq->since_us ||
+		    be.ts_us >= rq->until_us)
+			continue;
+		decode_event(&dc, be.raw, be.rawlen, be.read_us, &ru->ev);
+		ru->ev.ts_us = be.ts_us;
+		ru->ev.flags = be.flags;
+		ru->as->decoded++;
+		if (rq->q != NULL && !query_match(rq->q, &ru->ev))
+			continue;
+		v = "";
+		vl = 0;
+		if (rq->field != NULL &&
+		    (v = record_get(&ru->ev, rq->field, &vl)) == NULL)
+			continue;
+		if (vl <= KEYS_VALUE_MAX) {	/* as indexed */
+			for (k = 0; k < vl; k++)
+				low[k] = (char)tolower((unsigned char)v[k]);
+			v = low;
+		}
+		if ((r = agg_tally_add(ru->ta, bucket_of(ru, be.ts_us), v, vl,
+		    1)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+decode_hours(struct run *ru, uint32_t h0, uint32_t h1)
+{
+	size_t	i;
+	int	r;
+
+	if (h0 > h1)
+		return 0;
+	if ((r = candidates(ru, h0, h1)) != 0)
+		return r;
+	for (i = 0; i < ru->nc; i++)
+		if ((r = decode_cand(ru, &ru->cv[i])) != 0)
+			return r;
+	return 0;
+}
+
+/* Index path, no field: T bitmaps or the terms' candidates. */
+static int
+index_count(struct run *ru, uint32_t h0, uint32_t h1)
+{
+	size_t	i;
+	int	r;
+
+	if ((r = candidates(ru, h0, h1)) != 0)
+		return r;
+	for (i = 0; i < ru->nc; i++) {
+		ru->as->index_keys++;
+		if ((r = agg_tally_add(ru->ta, bucket_of(ru,
+		    (int64_t)ru->cv[i].hour * HOUR_US), "", 0,
+		    agg_popcount(ru->cv[i].bm, BLOCK_BITMAP))) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* popcount of a P bitmap, ANDed with the term candidates when any */
+static uint64_t
+posting_count(struct run *ru, uint32_t hour, const struct blockref *ref,
+    const uint8_t *bm)
+{
+	struct cand	 key, *c;
+	uint8_t		 and[BLOCK_BITMAP];
+	size_t		 j;
+
+	if (ru->npre == 0)
+		return agg_popcount(bm, BLOCK_BITMAP);
+	key.hour = hour;
+	key.ref = *ref;
+	if (ru->nc == 0 || (c = bsearch(&key, ru->cv, ru->nc,
+	    sizeof(*c), cand_cmp)) == NULL)
+		return 0;
+	for (j = 0; j < BLOCK_BITMAP; j++)
+		and[j] = c->bm[j] & bm[j];
+	return agg_popcount(and, BLOCK_BITMAP);
+}
+
+/*
+ * Index path with a field: walk the field's P keys value by value,
+ * seeking straight to hour h0 of each value and past it after h1.
+ */
+static int
+index_field(struct run *ru, uint32_t h0, uint32_t h1)
+{
+	struct store_iter	*it;
+	struct blockref		 ref;
+	struct buf		 fp;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl, plen;
+	uint32_t		 hour;
+	uint64_t		 n;
+	int			 r = 0;
+
+	if (ru->npre > 0 && (r = candidates(ru, h0, h1)) != 0)
+		return r;
+	if ((it = store_iter_new(ru->st)) == NULL)
+		return ERR_NOMEM;
+	buf_init(&fp, 0);
+	buf_put_u8(&fp, 'P');
+	buf_put(&fp, ru->rq->field, strlen(ru->rq->field) + 1);
+	store_iter_seek(it, fp.d, fp.len);
+	while (store_iter_valid(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl < fp.len + 17 || memcmp(k, fp.d, fp.len) != 0)
+			break;
+		plen = kl - 16;
+		if (keys_decode_tail(k, kl, plen, &hour, &ref) != 0 ||
+		    k[plen - 1] != 0) {
+			store_iter_next(it);
+			continue;
+		}
+		if (hour < h0 || hour > h1) {
+			/* to hour h0 of this value, or past the value */
+			buf_reset(&ru->key);
+			buf_put(&ru->key, k, plen);
+			if (hour < h0)
+				buf_put_u32(&ru->key, h0);
+			else
+				ru->key.d[plen - 1] = 1;
+			store_iter_seek(it, ru->key.d, ru->key.len);
+			continue;
+		}
+		v = store_iter_value(it, &vl);
+		ru->as->index_keys++;
+		if (vl == BLOCK_BITMAP && (n = posting_count(ru, hour, &ref,
+		    v)) > 0 && (r = agg_tally_add(ru->ta, bucket_of(ru,
+		    (int64_t)hour * HOUR_US), (const char *)k + fp.len,
+		    plen - fp.len - 1, n)) != 0)
+			break;
+		store_iter_next(it);
+	}
+	buf_clear(&fp);
+	store_iter_free(it);
+	return r;
+}
+
+static int
+run_prepare(struct run *ru, int *indexed)
+{
+	const char	*fields[TERMS_MAX], *vals[TERMS_MAX];
+	size_t		 nt, i;
+
+	*indexed = agg_query_simple(ru->rq->qtext, strlen(ru->rq->qtext)) &&
+	    (ru->rq->field == NULL || decode_indexed(ru->rq->field)) &&
+	    (ru->rq->kind == AGG_TOP || ru->rq->interval_us % HOUR_US == 0);
+	nt = ru->rq->q ? query_required_terms(ru->rq->q, fields, vals,
+	    TERMS_MAX) : 0;
+	for (i = 0; i < nt; i++) {
+		if (!decode_indexed(fields[i])) {
+			*indexed = 0;
+			continue;
+		}
+		buf_init(&ru->pre[ru->npre], 0);
+		if (keys_posting_prefix(&ru->pre[ru->npre], fields[i],
+		    vals[i], strlen(vals[i])) != 0) {
+			buf_clear(&ru->pre[ru->npre]);
+			*indexed = 0;
+			continue;
+		}
+		ru->npre++;
+	}
+	if (nt == TERMS_MAX)
+		*indexed = 0;	/* there may be more terms */
+	return 0;
+}
+
+static int
+emit_row(search_emitfn emit, void *arg, struct buf *b, int kind,
+    int64_t bucket, const char *v, size_t vl, int withval, uint64_t n)
+{
+	struct json j;
+
+	buf_reset(b);
+	json_init(&j, b);
+	json_obj_open(&j);
+	if (kind == AGG_COUNT)
+		json_key_time(&j, "time", bucket);
+	if (withval)
+		json_key_strn(&j, "value", v, vl);
+	json_key_int(&j, "count", (int64_t)n);
+	json_obj_close(&j);
+	if (json_error(&j) != 0)
+		return ERR_NOMEM;
+	return emit(arg, (const char *)b->d, b->len) != 0 ? ERR_IO : 0;
+}
+
+/* count without a field: every bucket from the first to the last */
+static int
+emit_histogram(struct run *ru, const struct agg_row *rows, size_t n,
+    search_emitfn emit, void *arg, struct buf *b)
+{
+	const struct agg_req	*rq = ru->rq;
+	int64_t			 iv = rq->interval_us, first, last, t;
+	size_t			 i = 0;
+	int			 r;
+
+	if (n == 0 && (rq->since_us == INT64_MIN ||
+	    rq->until_us == INT64_MAX))
+		return 0;
+	first = rq->since_us != INT64_MIN ? agg_bucket(rq->since_us, iv) :
+	    rows[0].bucket;
+	last = rq->until_us != INT64_MAX ? agg_bucket(rq->until_us - 1, iv) :
+	    rows[n - 1].bucket;
+	if (last < first || (last - first) / iv >= AGG_BUCKETS_MAX)
+		return ERR_TOOBIG;
+	for (t = first; t <= last; t += iv) {
+		while (i < n && rows[i].bucket < t)
+			i++;
+		if ((r = emit_row(emit, arg, b, AGG_COUNT, t, NULL, 0, 0,
+		    i < n && rows[i].bucket == t ? rows[i].count : 0)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+emit_rows(struct run *ru, search_emitfn emit, void *arg)
+{
+	const struct agg_req	*rq = ru->rq;
+	struct agg_row		*rows = NULL;
+	struct buf		 b;
+	size_t			 n, i, k = 0;
+	int			 r;
+
+	if ((r = agg_tally_rows(ru->ta, &rows, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++)
+		ru->as->total += rows[i].count;
+	buf_init(&b, 0);
+	if (rq->kind == AGG_COUNT && rq->field == NULL)
+		r = emit_histogram(ru, rows, n, emit, arg, &b);
+	else
+		for (i = 0; r == 0 && i < n; i++) {
+			k = i > 0 && rows[i].bucket == rows[i - 1].bucket ?
+			    k + 1 : 0;
+			if (k >= rq->limit)
+				continue;
+			r = emit_row(emit, arg, &b, rq->kind, rows[i].bucket,
+			    rows[i].val, rows[i].len, 1, rows[i].count);
+		}
+	buf_clear(&b);
+	free(rows);
+	return r;
+}
+
+int
+agg_run(struct store *st, const struct agg_req *rq, search_emitfn emit,
+    void *arg, struct agg_stats *as)
+{
+	struct run	*ru;
+	uint32_t	 h0, h1, f0, f1;
+	int		 r = ERR_NOMEM, indexed, t;
+
+	memset(as, 0, sizeof(*as));
+	if (rq->kind == AGG_COUNT && rq->interval_us <= 0)
+		return ERR_RANGE;
+	if ((ru = calloc(1, sizeof(*ru))) == NULL)
+		return ERR_NOMEM;
+	ru->st = st;
+	ru->rq = rq;
+	ru->as = as;
+	buf_init(&ru->key, 0);
+	buf_init(&ru->blk, 0);
+	if ((ru->ta = agg_tally_new()) == NULL)
+		goto out;
+	h0 = rq->since_us == INT64_MIN ? 0 : keys_hour(rq->since_us);
+	h1 = rq->until_us == INT64_MAX ? UINT32_MAX :
+	    keys_hour(rq->until_us);
+	if ((r = run_prepare(ru, &indexed)) != 0)
+		goto out;
+	if (indexed && agg_full_hours(rq->since_us, rq->until_us, &f0, &f1)) {
+		as->indexed = 1;
+		as->index_hours = (uint64_t)f1 - f0 + 1;
+		r = rq->field != NULL ? index_field(ru, f0, f1) :
+		    index_count(ru, f0, f1);
+		if (r == 0 && f0 > h0)
+			r = decode_hours(ru, h0, f0 - 1);
+		if (r == 0 && f1 < h1)
+			r = decode_hours(ru, f1 + 1, h1);
+	} else
+		r = decode_hours(ru, h0, h1);
+	if (r == 0)
+		r = emit_rows(ru, emit, arg);
+ out:
+	for (t = 0; t < ru->npre; t++)
+		buf_clear(&ru->pre[t]);
+	agg_tally_free(ru->ta);
+	free(ru->cv);
+	buf_clear(&ru->key);
+	buf_clear(&ru->blk);
+	free(ru);
+	return r;
+}
