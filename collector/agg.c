@@ -226,7 +226,7 @@ agg_tally_add(struct agg_tally *ta, int64_t bucket, const char *v,
 	    (ta->cap - 1)) {
 		e = &ta->t[j];
 		if (e->hash == h && e->bucket == bucket && e->len == n &&
-		    memcmp(ta->arena.d + e->off, v, n) == 0) {
+		    (n == 0 || memcmp(ta->arena.d + e->off, v, n) == 0)) {
 			e->count += cnt;
 			return 0;
 		}
@@ -261,7 +261,7 @@ row_cmp(const void *a, const void *b)
 		return x->bucket < y->bucket ? -1 : 1;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	if ((c = memcmp(x->val, y->val, n)) != 0)
+	if (n > 0 && (c = memcmp(x->val, y->val, n)) != 0)
 		return c;
 	return x->len < y->len ? -1 : x->len > y->len;
 }
@@ -278,12 +278,14 @@ agg_tally_rows(struct agg_tally *ta, struct agg_row **rows, size_t *np)
 		if (!ta->t[i].used)
 			continue;
 		r[n].bucket = ta->t[i].bucket;
-		r[n].val = (const char *)ta->arena.d + ta->t[i].off;
+		r[n].val = ta->arena.d != NULL ?
+		    (const char *)ta->arena.d + ta->t[i].off : "";
 		r[n].len = ta->t[i].len;
 		r[n].count = ta->t[i].count;
 		n++;
 	}
-	qsort(r, n, sizeof(*r), row_cmp);
+	if (n > 0)
+		qsort(r, n, sizeof(*r), row_cmp);
 	*rows = r;
 	*np = n;
 	return 0;
