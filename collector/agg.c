@@ -295,7 +295,8 @@ int
 agg_opts_parse(const char *line, size_t len, struct agg_opts *o, char *err,
     size_t errlen)
 {
-	const char	*pf[] = { "field", NULL }, *pi[] = { "interval", NULL };
+	const char	*pf[] = { "field", NULL };
+	const char	*pi[] = { "interval", NULL };
 	char		*text, eb[128];
 	yajl_val	 root, v;
 	int		 r = ERR_FORMAT;
@@ -349,7 +350,7 @@ struct run {
 	struct buf		 key, blk;
 	struct buf		 pre[TERMS_MAX];
 	int			 npre;
-	struct cand		*cv;		/* term candidates, sorted */
+	struct cand		*cv;	/* term candidates, sorted */
 	size_t			 nc;
 	struct stream_meta	 meta;
 	uint32_t		 metaid;

@@ -33,13 +33,13 @@ struct store;
 
 struct agg_req {
 	int		 kind;		/* AGG_TOP or AGG_COUNT */
-	const char	*field;		/* top: the field; count: --by or NULL */
-	const char	*qtext;		/* the query's text ("" for none) */
+	const char	*field;		/* top: field; count: --by or NULL */
+	const char	*qtext;		/* query text ("" for none) */
 	const struct query *q;		/* parsed qtext; NULL for none */
 	int64_t		 since_us;	/* INT64_MIN: none */
 	int64_t		 until_us;	/* INT64_MAX: none */
 	int64_t		 interval_us;	/* count */
-	size_t		 limit;		/* values (per bucket for count) */
+	size_t		 limit;		/* values (count: per bucket) */
 };
 
 struct agg_stats {

@@ -257,7 +257,7 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
 	struct blockref		 ref, end;
 	struct buf		 key, lim;
 	const uint8_t		*k, *v;
-	size_t			 kl, vl, i, j;
+	size_t			 kl, vl, i, j, nst;
 	uint64_t		 last = 0;
 	long			 x;
 
@@ -294,12 +294,21 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
 		rs->rkeys++;
 	}
 	store_iter_free(it);
-	if (delq_flush(q) == 0) {
-		/* each stream's deleted blocks: one range */
-		for (i = 0; i < n; i = j) {
+	if (delq_flush(q) == 0 && n > 0) {
+		/*
+		 * Each stream's deleted blocks: one range (each call flushes
+		 * the memtable, so with many streams one range over all).
+		 */
+		for (i = 0, nst = 0; i < n; i = j, nst++)
 			for (j = i; j < n && refs[j].stream == refs[i].stream;
 			    j++)
 				;
+		for (i = 0; i < n; i = j) {
+			for (j = i; j < n && refs[j].stream == refs[i].stream &&
+			    nst <= RETENTION_RANGES; j++)
+				;
+			if (nst > RETENTION_RANGES)
+				j = n;
 			end = refs[j - 1];
 			end.first_seq++;
 			keys_block(&key, &refs[i]);
@@ -323,7 +332,7 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
  */
 static int
 sweep_postings(struct store *st, struct delq *q, uint32_t cutoff,
-    struct retention_stats *rs)
+    int compact, struct retention_stats *rs)
 {
 	struct store_iter	*it;
 	struct blockref		 ref;
@@ -365,7 +374,7 @@ sweep_postings(struct store *st, struct delq *q, uint32_t cutoff,
 	}
 	store_iter_free(it);
 	buf_clear(&next);
-	if (r == 0 && delq_flush(q) == 0 && rs->pkeys > 0)
+	if (r == 0 && delq_flush(q) == 0 && rs->pkeys > 0 && compact)
 		store_compact(st, "P", 1, "Q", 1);
 	return r != 0 ? r : q->r;
 }
@@ -380,7 +389,7 @@ retention_run(struct store *st, const struct retention_cfg *cfg,
 	struct buf		 lim;
 	uint8_t			*keep = NULL;
 	size_t			 nh = 0, nrefs = 0, i;
-	uint32_t		 cut, scut;
+	uint32_t		 cut, scut = 0;
 	int			 r;
 
 	memset(rs, 0, sizeof(*rs));
@@ -411,7 +420,7 @@ retention_run(struct store *st, const struct retention_cfg *cfg,
 	}
 	if ((r = mark_kept(st, cut, refs, nrefs, keep)) != 0 ||
 	    (r = sweep_blocks(st, &q, refs, nrefs, keep, rs)) != 0 ||
-	    (r = sweep_postings(st, &q, cut, rs)) != 0)
+	    (r = sweep_postings(st, &q, cut, scut > 0, rs)) != 0)
 		goto out;
 	if (rs->tkeys > 0) {
 		keys_time(&lim, cut, &zero);

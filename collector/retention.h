@@ -11,7 +11,9 @@
  *      have no T entry left at or above it, the R entries of those
  *      blocks, and every P posting below the cutoff (one seek per
  *      field/value);
- *   4. compact the ranges it touched.
+ *   4. compact the ranges it touched (the whole P range only when the
+ *      size limit asked for the round: postings of expired hours are
+ *      scattered over it, LevelDB's own compactions drop them otherwise).
  * Deletes go in store_del batches of at most RETENTION_BATCH keys, so the
  * writer thread (ingest) only ever waits for one small write.
  */
@@ -27,6 +29,7 @@ struct store;
 struct retention;
 
 #define RETENTION_BATCH		4096
+#define RETENTION_RANGES	64	/* B ranges compacted one by one */
 
 struct retention_cfg {
 	int64_t		age_s;		/* 0: keep forever */
@@ -38,7 +41,7 @@ struct retention_stats {
 	uint32_t	cutoff;		/* hours < cutoff were deleted */
 	uint64_t	hours;		/* hours deleted */
 	uint64_t	tkeys, blocks, rkeys, pkeys;
-	uint64_t	kept;		/* blocks kept: they reach later hours */
+	uint64_t	kept;		/* blocks reaching later hours */
 };
 
 /* Per-hour event counts, ascending by hour (from the T index). */

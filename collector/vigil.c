@@ -581,7 +581,8 @@ cmd_agg(int argc, char *argv[], int top)
 	struct buf	 q, req;
 	struct json	 j;
 	struct query	*pq;
-	int64_t		 since = INT64_MIN, until = INT64_MAX, now = now_us();
+	int64_t		 since = INT64_MIN, until = INT64_MAX;
+	int64_t		 now = now_us();
 	long long	 limit = top ? 10 : 100, iv = 3600;
 	const char	*field = NULL;
 	char		*end, err[256];

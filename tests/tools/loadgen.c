@@ -80,7 +80,7 @@ mkline(char *out, size_t n, long g)
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	long long	 total = (long long)nevents * nconn;
-	time_t		 t = (time_t)(tstart + (long long)g * tspan / total);
+	time_t		 t = (time_t)(tstart + g * tspan / total);
 	struct tm	 tm;
 	char		 ts[32], ip[32];
 	uint32_t	 h = mix((uint64_t)g), a;
@@ -109,8 +109,8 @@ mkline(char *out, size_t n, long g)
 	case 2:
 		return (size_t)snprintf(out, n, "%s hv%03d kernel: [%5ld.%06ld]"
 		    " [HOST-IN-DROP] IN=virbr0 OUT= PHYSIN=vnet%ld MAC=52:54:00"
-		    ":12:34:56:52:54:00:ab:cd:ef:08:00 SRC=%s DST=10.0.0.5 LEN=60"
-		    " TOS=0x00 PREC=0x00 TTL=64 ID=%ld DF PROTO=TCP SPT=%ld "
+		    ":12:34:56:52:54:00:ab:cd:ef:08:00 SRC=%s DST=10.0.0.5 "
+		    "LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=%ld DF PROTO=TCP SPT=%ld "
 		    "DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ", ts, host,
 		    4772 + g % 100000, g % 1000000, g % 4, ip, g % 65536,
 		    30000 + g % 30000);
@@ -450,7 +450,8 @@ main(int argc, char *argv[])
 		pthread_join(w[k].t, NULL);
 		bytes += w[k].bytes;
 	}
-	if (rsyslog && waitfile != NULL && wait_file((long long)nevents * nconn))
+	if (rsyslog && waitfile != NULL &&
+	    wait_file((long long)nevents * nconn))
 		ok = 0;
 	t1 = now();
 	for (k = 0; k < nconn; k++) {

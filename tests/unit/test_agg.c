@@ -77,7 +77,7 @@ test_bar(void)
 	agg_bar(5, 10, 4, b, sizeof(b));
 	T_STR(b, "\u2588\u2588");
 	agg_bar(1, 1000, 4, b, sizeof(b));
-	T_STR(b, "\u258f");		/* never empty for a non-zero count */
+	T_STR(b, "\u258f");	/* never empty for a non-zero count */
 	agg_bar(0, 10, 4, b, sizeof(b));
 	T_STR(b, "");
 	agg_bar(3, 0, 4, b, sizeof(b));

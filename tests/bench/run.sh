@@ -1,0 +1,392 @@
+#!/bin/sh
+# tests/bench/run.sh -- vigil's benchmark (`make bench`; not part of make
+# test).  Method and latest results: docs/performance.md.
+#
+#   BENCH_EVENTS=500000 BENCH_QUERY_EVENTS=10000000 sh tests/bench/run.sh
+#
+# 1. Ingest: a fresh vigil-collector per run; loadgen as 1 and 4 TLS
+#    shippers, BENCH_EVENTS events per connection; events/s until the last
+#    ACK, ACK p50/p99, collector peak RSS (VmHWM) and CPU seconds, bytes
+#    on disk per event after `vigil compact` against raw bytes.
+# 2. Peer: the same lines (loadgen -r, RFC 6587 octet counting over mutual
+#    TLS) into rsyslogd (imtcp + ossl driver, x509/certvalid) writing a
+#    flat file, timed until the file holds every line.
+# 3. Query: BENCH_QUERY_EVENTS events over 48 hours ingested through
+#    loadgen (4 connections); each query timed (warm, best of 2) against
+#    grep over a flat file of exactly the same lines.
+# 4. Decoders: tests/bench/bench_decode.c, lines/s on one core.
+# 5. Shipper: BENCH_SHIP_LINES lines appended to a tailed file, lines/s
+#    until the collector stored them all; then 1,000 lines/s for
+#    BENCH_SHIP_SECONDS seconds: shipper CPU and RSS.
+# Results also go to BENCH_OUT (default build/bench-results.txt).
+. "$(dirname "$0")/../lib.sh"
+
+: "${VIGIL_TESTBIN:=$SRCDIR/build/obj/tests}"
+: "${BENCH_EVENTS:=500000}"
+: "${BENCH_QUERY_EVENTS:=10000000}"
+: "${BENCH_SHIP_LINES:=1000000}"
+: "${BENCH_SHIP_SECONDS:=20}"
+: "${BENCH_OUT:=$SRCDIR/build/bench-results.txt}"
+LOADGEN=$VIGIL_TESTBIN/loadgen
+TICKS=$(getconf CLK_TCK)
+RES=$T/results
+: >"$RES"
+
+for b_p in "$LOADGEN" "$VIGIL_TESTBIN/bench_decode"; do
+	[ -x "$b_p" ] || { say "bench: $b_p not built (make bench)"; exit 1; }
+done
+
+now() {
+	date +%s.%N
+}
+
+# elapsed T0: seconds since T0 (3 decimals)
+elapsed() {
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# res KEY VALUE: remember one result
+res() {
+	echo "$1 $2" >>"$RES"
+	say "  $1 = $2"
+}
+
+get() {
+	awk -v k="$1" '$1 == k { v = $2 } END { print v }' "$RES"
+}
+
+# ratio A B: A/B with 2 decimals ("-" when either is missing)
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
+	    print "-"; else printf "%.2f", a / b }'
+}
+
+# field NAME LINE: the value after NAME in a loadgen result line
+field() {
+	printf '%s\n' "$2" | awk -v k="$1" '{ for (i = 1; i < NF; i++)
+	    if ($i == k) print $(i + 1) }'
+}
+
+# proc_cpu PID: user+system CPU seconds; proc_hwm PID: peak RSS in MiB
+proc_cpu() {
+	sed 's/.*) //' "/proc/$1/stat" | awk -v t="$TICKS" \
+	    '{ printf "%.2f", ($12 + $13) / t }'
+}
+proc_hwm() {
+	awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+proc_rss() {
+	awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+status_num() {
+	vigil_cli status --json | sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p"
+}
+
+fresh_collector() {
+	[ -n "$COLLECTOR_PID" ] && stop_collector
+	rm -rf "$T/data"
+	start_collector "$@"
+}
+
+make_ca "$T/ca" >/dev/null 2>&1
+make_cert "$T/ca" bench >/dev/null 2>&1
+make_cert "$T/ca" rsyslog server >/dev/null 2>&1
+LG="-c $T/ca/bench.crt -k $T/ca/bench.key -a $T/ca/ca.crt"
+START=$(( $(date +%s) - 600 - 3600 ))
+
+# ---------------------------------------------------------------- ingest
+ingest() {
+	b_n=$1
+	say "ingest: vigil, $b_n connection(s) x $BENCH_EVENTS events"
+	fresh_collector || exit 1
+	b_out=$("$LOADGEN" -p "$COLLECTOR_PORT" $LG -n "$b_n" \
+	    -m "$BENCH_EVENTS" -t "$START" -T 3600) || {
+		say "loadgen failed: $b_out"
+		exit 1
+	}
+	say "  $b_out"
+	res "vigil_eps_$b_n" "$(field events_per_s "$b_out")"
+	res "vigil_p50_$b_n" "$(field ack_p50_ms "$b_out")"
+	res "vigil_p99_$b_n" "$(field ack_p99_ms "$b_out")"
+	res "vigil_cpu_$b_n" "$(proc_cpu "$COLLECTOR_PID")"
+	res "vigil_hwm_$b_n" "$(proc_hwm "$COLLECTOR_PID")"
+	b_raw=$(field bytes "$b_out")
+	b_ev=$(field events "$b_out")
+	vigil_cli compact >/dev/null
+	b_disk=$(status_num store_bytes)
+	res "raw_per_event_$b_n" "$(awk -v a="$b_raw" -v b="$b_ev" \
+	    'BEGIN { printf "%.1f", a / b }')"
+	res "disk_per_event_$b_n" "$(awk -v a="$b_disk" -v b="$b_ev" \
+	    'BEGIN { printf "%.1f", a / b }')"
+	stop_collector
+}
+
+# ---------------------------------------------------------------- rsyslog
+RSPID=
+start_rsyslog() {
+	[ -n "$RSPID" ] && stop_pid "$RSPID" 10
+	rm -rf "$T/rs"
+	mkdir -p "$T/rs/work"
+	RSPORT=$(free_port) || exit 1
+	cat >"$T/rs/rsyslog.conf" <<EOF
+global(workDirectory="$T/rs/work"
+    maxMessageSize="64k"
+    defaultNetstreamDriver="ossl"
+    defaultNetstreamDriverCAFile="$T/ca/ca.crt"
+    defaultNetstreamDriverCertFile="$T/ca/rsyslog.crt"
+    defaultNetstreamDriverKeyFile="$T/ca/rsyslog.key")
+module(load="imtcp" StreamDriver.Name="ossl" StreamDriver.Mode="1"
+    StreamDriver.AuthMode="x509/certvalid" MaxSessions="64")
+input(type="imtcp" port="$RSPORT")
+template(name="raw" type="string" string="%rawmsg-after-pri%\n")
+action(type="omfile" file="$T/rs/out.log" template="raw")
+EOF
+	rsyslogd -n -f "$T/rs/rsyslog.conf" -i "$T/rs/pid" \
+	    >"$T/rs/rsyslog.log" 2>&1 &
+	RSPID=$!
+	remember "$RSPID" rsyslogd
+	wait_for "grep -q ':$(printf %04X "$RSPORT") ' /proc/net/tcp /proc/net/tcp6" 10
+}
+
+peer() {
+	b_n=$1
+	say "peer: rsyslog, $b_n connection(s) x $BENCH_EVENTS events"
+	start_rsyslog || { say "rsyslogd did not start"; return 1; }
+	b_out=$("$LOADGEN" -r -p "$RSPORT" $LG -n "$b_n" -m "$BENCH_EVENTS" \
+	    -t "$START" -T 3600 -f "$T/rs/out.log") || {
+		say "loadgen -r failed: $b_out"
+		cat "$T/rs/rsyslog.log"
+		return 1
+	}
+	say "  $b_out"
+	res "rsyslog_eps_$b_n" "$(field events_per_s "$b_out")"
+	res "rsyslog_cpu_$b_n" "$(proc_cpu "$RSPID")"
+	res "rsyslog_hwm_$b_n" "$(proc_hwm "$RSPID")"
+	stop_pid "$RSPID" 10
+	RSPID=
+}
+
+if command -v rsyslogd >/dev/null 2>&1; then
+	HAVE_RSYSLOG=1
+else
+	HAVE_RSYSLOG=
+	say "bench: no rsyslogd; peer runs skipped"
+fi
+for n in 1 4; do
+	ingest "$n"
+	[ -n "$HAVE_RSYSLOG" ] && peer "$n"
+done
+
+# ---------------------------------------------------------------- query
+VIGIL="$VIGIL_BIN/vigil"
+QPER=$((BENCH_QUERY_EVENTS / 4))
+QSPAN=172800
+QSTART=$(( $(date +%s) - QSPAN - 600 ))
+FLAT=$T/flat.log
+
+# tq NAME CMD: run CMD twice (warm), keep the faster wall time in ms and
+# the output of the last run in $T/tq.out
+tq() {
+	b_name=$1
+	shift
+	b_best=
+	for b_i in 1 2; do
+		b_t0=$(now)
+		eval "$*" >"$T/tq.out" 2>"$T/tq.err"
+		b_ms=$(awk -v a="$b_t0" -v b="$(now)" \
+		    'BEGIN { printf "%.1f", (b - a) * 1000 }')
+		if [ -z "$b_best" ] || awk -v a="$b_ms" -v b="$b_best" \
+		    'BEGIN { exit !(a < b) }'; then
+			b_best=$b_ms
+		fi
+	done
+	res "${b_name}_ms" "$b_best"
+	res "${b_name}_n" "$(head -c 200 "$T/tq.out" | head -n 1)"
+}
+
+say "query: $BENCH_QUERY_EVENTS events over 48 h (4 x $QPER)"
+"$LOADGEN" -o "$FLAT" -n 4 -m "$QPER" -t "$QSTART" -T "$QSPAN" || exit 1
+fresh_collector || exit 1
+b_out=$("$LOADGEN" -p "$COLLECTOR_PORT" $LG -n 4 -m "$QPER" -t "$QSTART" \
+    -T "$QSPAN") || { say "loadgen failed: $b_out"; exit 1; }
+say "  $b_out"
+res query_ingest_eps "$(field events_per_s "$b_out")"
+b_t0=$(now)
+vigil_cli compact >/dev/null
+res query_compact_s "$(elapsed "$b_t0")"
+res query_disk_per_event "$(awk -v a="$(status_num store_bytes)" \
+    -v b="$BENCH_QUERY_EVENTS" 'BEGIN { printf "%.1f", a / b }')"
+res query_raw_per_event "$(awk -v a="$(wc -c <"$FLAT")" \
+    -v b="$BENCH_QUERY_EVENTS" 'BEGIN { printf "%.1f", a / b }')"
+
+IP=10.1.0.17
+H=$(( (QSTART + QSPAN / 2) / 3600 * 3600 ))
+HP=$(date -u -d "@$H" '+%b %e %H')
+DAY="--since @$((QSTART + QSPAN - 86400))"
+SQ="\"$VIGIL\" --socket \"$T/sock\" search --json --limit 1000000"
+
+CQ="\"$VIGIL\" --socket \"$T/sock\" count --interval 1d --json"
+TOTAL="tail -n 1 | sed -n 's/.*\"total\":\\([0-9]*\\).*/\\1/p'"
+
+tq q_ip_vigil "$SQ source.ip:$IP | wc -l"
+tq q_ip_count "$CQ source.ip:$IP | $TOTAL"
+tq q_ip_grep "grep -cwF $IP \"$FLAT\""
+tq q_ip100_vigil "\"$VIGIL\" --socket \"$T/sock\" search --json \
+    source.ip:$IP | wc -l"
+tq q_host_vigil "$SQ --since @$H --until @$((H + 3600)) \
+    log.syslog.hostname:hv042 | wc -l"
+tq q_host_count "$CQ --since @$H --until @$((H + 3600)) \
+    log.syslog.hostname:hv042 | $TOTAL"
+tq q_host_grep "grep -cE \"^$HP:[0-9:]+ hv042 \" \"$FLAT\""
+tq q_phrase_vigil "$SQ '\"invalid user admin42 from\"' | wc -l"
+tq q_phrase_count "$CQ '\"invalid user admin42 from\"' | $TOTAL"
+tq q_phrase_grep "grep -cF 'invalid user admin42 from' \"$FLAT\""
+tq q_wild_vigil "$SQ $DAY 'user.name:admin42*' | wc -l"
+tq q_wild_count "$CQ $DAY 'user.name:admin42*' | $TOTAL"
+tq q_wild_grep "grep -cE 'invalid user admin42[0-9]* from' \"$FLAT\""
+tq q_top_vigil "\"$VIGIL\" --socket \"$T/sock\" top source.ip $DAY \
+    --json | head -n 1"
+tq q_top_grep "grep -oE '(from |SRC=)10\\.[0-9]+\\.[0-9]+\\.[0-9]+' \
+    \"$FLAT\" | sed 's/^.*[ =]//' | sort | uniq -c | sort -rn | head -n 1"
+tq q_count_vigil "\"$VIGIL\" --socket \"$T/sock\" count --json | $TOTAL"
+tq q_count_grep "wc -l <\"$FLAT\""
+stop_collector
+rm -f "$FLAT"
+
+# ---------------------------------------------------------------- decoders
+say "decoders: one core"
+"$VIGIL_TESTBIN/bench_decode" 1 >"$T/dec.out" 2>"$T/dec.err"
+cat "$T/dec.err"
+while read -r b_k b_v; do
+	res "dec_$b_k" "$b_v"
+done <"$T/dec.out"
+
+# ---------------------------------------------------------------- shipper
+say "shipper: $BENCH_SHIP_LINES lines appended to a tailed file"
+fresh_collector || exit 1
+"$LOADGEN" -o "$T/big.log" -n 1 -m "$BENCH_SHIP_LINES" -t "$START" \
+    -T 3600 || exit 1
+: >"$T/ship.log"
+printf 'input auth:%s\nfrom-beginning yes\n' "$T/ship.log" \
+    >"$T/ship-bigship.conf"
+start_shipper bigship || exit 1
+sleep 1
+b_t0=$(now)
+cat "$T/big.log" >>"$T/ship.log"
+wait_for "test \"\$(status_num events_stored)\" = $BENCH_SHIP_LINES" 600 ||
+    exit 1
+b_s=$(elapsed "$b_t0")
+res ship_lines_per_s "$(awk -v n="$BENCH_SHIP_LINES" -v s="$b_s" \
+    'BEGIN { printf "%.0f", n / s }')"
+res ship_big_hwm "$(proc_hwm "$(shipper_pid bigship)")"
+stop_shipper bigship
+rm -f "$T/big.log" "$T/ship.log"
+
+say "shipper: 1,000 lines/s for $BENCH_SHIP_SECONDS s"
+"$LOADGEN" -o "$T/rate-src.log" -n 1 -m $((BENCH_SHIP_SECONDS * 1000)) \
+    -t "$START" -T 3600 || exit 1
+: >"$T/rate.log"
+printf 'input auth:%s\nfrom-beginning yes\n' "$T/rate.log" \
+    >"$T/ship-rateship.conf"
+start_shipper rateship || exit 1
+sleep 2
+SP=$(shipper_pid rateship)
+b_c0=$(proc_cpu "$SP")
+python3 - "$T/rate-src.log" "$T/rate.log" <<'PYEOF'
+import sys, time
+src = open(sys.argv[1]).readlines()
+with open(sys.argv[2], "a") as f:
+    t0 = time.monotonic()
+    for i in range(0, len(src), 100):
+        f.writelines(src[i:i + 100])
+        f.flush()
+        d = t0 + (i + 100) / 1000.0 - time.monotonic()
+        if d > 0:
+            time.sleep(d)
+PYEOF
+sleep 1
+b_c1=$(proc_cpu "$SP")
+res ship_rate_cpu_pct "$(awk -v a="$b_c0" -v b="$b_c1" \
+    -v s="$BENCH_SHIP_SECONDS" 'BEGIN { printf "%.2f", (b - a) / s * 100 }')"
+res ship_rate_rss "$(proc_rss "$SP")"
+res ship_rate_hwm "$(proc_hwm "$SP")"
+wait_for "test \"\$(status_num events_stored)\" = \
+    $((BENCH_SHIP_LINES + BENCH_SHIP_SECONDS * 1000))" 30
+stop_shipper rateship
+stop_collector
+
+# ---------------------------------------------------------------- table
+table() {
+	echo "vigil benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+	    "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "BENCH_EVENTS=$BENCH_EVENTS per connection," \
+	    "BENCH_QUERY_EVENTS=$BENCH_QUERY_EVENTS"
+	echo
+	printf '%-34s %12s %12s %8s\n' "INGEST (events/s until ACKed)" \
+	    vigil rsyslog ratio
+	for n in 1 4; do
+		printf '%-34s %12s %12s %8s\n' "  $n connection(s)" \
+		    "$(get vigil_eps_$n)" "$(get rsyslog_eps_$n)" \
+		    "$(ratio "$(get vigil_eps_$n)" "$(get rsyslog_eps_$n)")"
+	done
+	for n in 1 4; do
+		printf '%-34s %12s\n' "  ack p50 / p99 ms, $n conn" \
+		    "$(get vigil_p50_$n) / $(get vigil_p99_$n)"
+		printf '%-34s %12s %12s\n' "  CPU s, $n conn" \
+		    "$(get vigil_cpu_$n)" "$(get rsyslog_cpu_$n)"
+		printf '%-34s %12s %12s\n' "  peak RSS MiB, $n conn" \
+		    "$(get vigil_hwm_$n)" "$(get rsyslog_hwm_$n)"
+	done
+	printf '%-34s %12s %12s %8s\n' "  bytes/event on disk vs raw" \
+	    "$(get disk_per_event_4)" "$(get raw_per_event_4)" \
+	    "$(ratio "$(get disk_per_event_4)" "$(get raw_per_event_4)")"
+	printf '%-34s %12s %12s %8s\n' "  same, query data set" \
+	    "$(get query_disk_per_event)" "$(get query_raw_per_event)" \
+	    "$(ratio "$(get query_disk_per_event)" \
+	    "$(get query_raw_per_event)")"
+	printf '%-34s %12s\n' "  query set ingest events/s (4 c)" \
+	    "$(get query_ingest_eps)"
+	echo
+	printf '%-30s %9s %9s %9s %7s %7s  %s\n' \
+	    "QUERY ($BENCH_QUERY_EVENTS events)" "search" "count" "grep -c" \
+	    "grep/" "grep/" "matches"
+	printf '%-30s %9s %9s %9s %7s %7s  %s\n' "" ms ms ms search count \
+	    "(search | count | grep)"
+	for q in ip:"source.ip, all time" host:"host + 1 hour" \
+	    phrase:"phrase, all time" wild:"wildcard, 1 day (grep: all)" \
+	    top:"top source.ip, 1 day (grep: all)" \
+	    count:"count, all time (grep: wc -l)"; do
+		k=${q%%:*}
+		printf '%-30s %9s %9s %9s %7s %7s  %s | %s | %s\n' \
+		    "  ${q#*:}" "$(get q_${k}_vigil_ms)" \
+		    "$(get q_${k}_count_ms)" "$(get q_${k}_grep_ms)" \
+		    "$(ratio "$(get q_${k}_grep_ms)" "$(get q_${k}_vigil_ms)")" \
+		    "$(ratio "$(get q_${k}_grep_ms)" "$(get q_${k}_count_ms)")" \
+		    "$(get q_${k}_vigil_n | cut -c1-40)" \
+		    "$(get q_${k}_count_n)" "$(get q_${k}_grep_n | cut -c1-24)"
+	done
+	printf '%-30s %9s\n' "  source.ip, newest 100" "$(get q_ip100_vigil_ms)"
+	echo
+	printf '%-34s %12s\n' "DECODERS (lines/s, one core)" ""
+	for d in syslog_header dec_sshd dec_sudo dec_netfilter dec_audit \
+	    dec_libvirt decode_event_mix; do
+		printf '%-34s %12s\n' "  $d" "$(get dec_$d)"
+	done
+	echo
+	printf '%-34s %12s\n' "SHIPPER" ""
+	printf '%-34s %12s\n' "  lines/s tailed and stored" \
+	    "$(get ship_lines_per_s)"
+	printf '%-34s %12s\n' "  peak RSS MiB (bulk)" "$(get ship_big_hwm)"
+	printf '%-34s %12s\n' "  CPU % of a core at 1,000 lines/s" \
+	    "$(get ship_rate_cpu_pct)"
+	printf '%-34s %12s\n' "  RSS / peak MiB at 1,000 lines/s" \
+	    "$(get ship_rate_rss) / $(get ship_rate_hwm)"
+}
+
+echo
+mkdir -p "$(dirname "$BENCH_OUT")"
+table | tee "$BENCH_OUT"
+cp "$RES" "$BENCH_OUT.raw" 2>/dev/null
+test_finished=1
+exit 0
