@@ -50,6 +50,7 @@ struct ccfg {
 	long long	 session_queue;
 	long long	 write_buffer;
 	long long	 tz_offset;
+	struct conf_list tz_for;
 	long long	 retention_age;
 	long long	 retention_size;
 	long long	 retention_interval;
@@ -63,8 +64,8 @@ static const struct conf_opt opts[] = {
 	    "address:port for RFC 5425 syslog over TLS (client certificates "
 	    "required), e.g. *:6514; empty: off" },
 	{ "syslog-tcp-listen", CONF_STR, O(syslog_tcp), "", 0, 0,
-	    "address:port for RFC 6587 syslog over plain TCP, e.g. "
-	    "127.0.0.1:1514; empty: off" },
+	    "address:port for RFC 6587 syslog over plain TCP (a bare port "
+	    "means 127.0.0.1:port); empty: off" },
 	{ "data", CONF_STR, O(data), "/var/lib/vigil", 0, 0,
 	    "data directory (LevelDB)" },
 	{ "tls-cert", CONF_STR, O(tls_cert), "/etc/vigil/collector.crt", 0, 0,
@@ -93,6 +94,9 @@ static const struct conf_opt opts[] = {
 	    1LL << 32, "LevelDB write buffer" },
 	{ "tz-offset", CONF_DURATION, O(tz_offset), "0", -86400, 86400,
 	    "UTC offset of senders whose times carry no zone (RFC 3164)" },
+	{ "tz-offset-for", CONF_LIST, O(tz_for), NULL, 0, 0,
+	    "NAME=OFFSET: the UTC offset of one sender's zone-less times, "
+	    "e.g. hv7=2h or legacy-box=-5h; repeatable" },
 	{ "retention-age", CONF_DURATION, O(retention_age), "0", 0,
 	    100LL * 366 * 86400, "delete whole hours of events older than "
 	    "this; 0: keep forever" },
@@ -276,6 +280,17 @@ main(int argc, char *argv[])
 	lc.max_sessions = (int)c.max_sessions;
 	lc.inflight_max = (size_t)c.session_queue;
 	lc.tzoff = (int32_t)c.tz_offset;
+	lc.tzfor = &c.tz_for;
+	for (int i = 0; i < c.tz_for.n; i++) {
+		long long	 v;
+		const char	*eq = strchr(c.tz_for.v[i], '=');
+
+		if (eq == NULL || eq == c.tz_for.v[i] ||
+		    conf_parse_duration(eq + 1, &v) != 0 || v < -86400 ||
+		    v > 86400)
+			fatalx("tz-offset-for: '%s' is not NAME=OFFSET (an "
+			    "offset like 2h, -5h or 5400s)", c.tz_for.v[i]);
+	}
 	if ((l = listener_new(base, &lc, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (c.syslog_tls[0] != '\0') {
@@ -286,8 +301,16 @@ main(int argc, char *argv[])
 		log_info("syslog over TLS (RFC 5425) on %s", c.syslog_tls);
 	}
 	if (c.syslog_tcp[0] != '\0') {
+		static char	 tcpaddr[300];
+
+		/* plain TCP has no authentication: a bare port is loopback */
+		if (strchr(c.syslog_tcp, ':') == NULL)
+			snprintf(tcpaddr, sizeof(tcpaddr), "127.0.0.1:%s",
+			    c.syslog_tcp);
+		else
+			snprintf(tcpaddr, sizeof(tcpaddr), "%s", c.syslog_tcp);
 		lc.mode = LISTEN_SYSLOG_TCP;
-		lc.listen = c.syslog_tcp;
+		lc.listen = tcpaddr;
 		if ((lu = listener_new(base, &lc, err, sizeof(err))) == NULL)
 			fatalx("syslog-tcp-listen: %s", err);
 		log_info("syslog over TCP (RFC 6587) on %s", c.syslog_tcp);

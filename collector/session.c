@@ -156,6 +156,26 @@ listen_addr_parse(const char *s, struct sockaddr_storage *ss,
 	return ERR_FORMAT;
 }
 
+int32_t
+session_tzoff(const struct conf_list *l, const char *name, int32_t def)
+{
+	const char	*eq;
+	long long	 v;
+	size_t		 n = strlen(name);
+	int		 i;
+
+	for (i = 0; l != NULL && n > 0 && i < l->n; i++) {
+		if ((eq = strchr(l->v[i], '=')) == NULL ||
+		    (size_t)(eq - l->v[i]) != n ||
+		    strncasecmp(l->v[i], name, n) != 0)
+			continue;
+		if (conf_parse_duration(eq + 1, &v) == 0 && v >= -86400 &&
+		    v <= 86400)
+			return (int32_t)v;
+	}
+	return def;
+}
+
 static void
 addr_str(const struct sockaddr *sa, char *out, size_t outlen)
 {
@@ -536,7 +556,7 @@ session_job(struct session *s, enum wjob_kind kind, const uint8_t *p,
 	}
 	j->sess = s;
 	j->recv_us = now_us();
-	j->tzoff = s->l->cfg.tzoff;
+	j->tzoff = session_tzoff(s->l->cfg.tzfor, s->name, s->l->cfg.tzoff);
 	s->refs++;
 	s->inflight += len;
 	STATS_ADD(queue_bytes, (int64_t)len);

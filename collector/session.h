@@ -6,7 +6,11 @@
 #ifndef VIGIL_SESSION_H
 #define VIGIL_SESSION_H
 
+#include <sys/socket.h>
+
 #include <openssl/ssl.h>
+
+#include "conf.h"
 
 struct event_base;
 struct store;
@@ -29,6 +33,7 @@ struct listener_cfg {
 	int		 max_sessions;
 	size_t		 inflight_max;	/* bytes queued per session */
 	int32_t		 tzoff;		/* zone for zone-less times */
+	const struct conf_list *tzfor;	/* "NAME=OFFSET": per sender */
 };
 
 struct listener;
@@ -39,6 +44,13 @@ struct listener *listener_new(struct event_base *, const struct listener_cfg *,
 void	listener_free(struct listener *);
 /* The writer's done callback: sends the ACK (arg is unused). */
 void	session_jobdone(struct wjob *, void *arg);
+
+/*
+ * The UTC offset (seconds) for zone-less times of sender name: its
+ * "NAME=OFFSET" entry in list (OFFSET a duration: 2h, -5h, 5400s), else
+ * def.  Pure.
+ */
+int32_t	session_tzoff(const struct conf_list *, const char *name, int32_t def);
 
 /* Parse "host:port", "[v6]:port", "*:port" into sockaddr storage. */
 int	listen_addr_parse(const char *, struct sockaddr_storage *,
