@@ -28,8 +28,18 @@ decode_indexed(const char *field)
 {
 	int i;
 
+	/* called for every field of every event: most names are not
+	 * indexed and are told apart by their first letters */
+	switch (field[0]) {
+	case 'a': case 'd': case 'e': case 'h': case 'l': case 'n':
+	case 'p': case 's': case 'u': case 'v':
+		break;
+	default:
+		return 0;
+	}
 	for (i = 0; indexed[i] != NULL; i++)
-		if (strcmp(indexed[i], field) == 0)
+		if (indexed[i][0] == field[0] && indexed[i][1] == field[1] &&
+		    strcmp(indexed[i], field) == 0)
 			return 1;
 	return 0;
 }

@@ -324,7 +324,9 @@ search_run(struct store *st, const struct search_req *req,
 
 	memset(&ra, 0, sizeof(ra));
 	memset(ss, 0, sizeof(*ss));
-	buf_init(&ra.lines, 0);
+	/* every hit of the hours searched, rendered; the newest limit
+	 * are sent (SEARCH_LIMIT_MAX x a few KiB at the most) */
+	buf_init(&ra.lines, SEARCH_LINES_MAX);
 	if ((c = ctx_new(st)) == NULL)
 		goto out;
 	h0 = req->since_us == INT64_MIN ? 0 : keys_hour(req->since_us);

@@ -15,6 +15,7 @@
 #include "store.h"
 
 #define SEARCH_LIMIT_MAX	1000000
+#define SEARCH_LINES_MAX	(2048u * 1024 * 1024)	/* rendered hits */
 
 struct search_req {
 	const struct query	*q;
