@@ -67,6 +67,70 @@ struct tail_sink {
 	void	*arg;
 };
 
+/*
+ * Missed rotations.  When the path names another file, the old one is
+ * drained and then the directory is searched for rotated siblings of the
+ * path (PATH.N, PATH-YYYYMMDD[...], each optionally .gz .xz .bz2 .zst)
+ * that were rotated after it: when the old file is renamed twice before
+ * we are done with it, the file between it and the new one is read too,
+ * oldest first, before the path.  tail_pick is the pure decision.
+ */
+#define TAIL_DONE_MAX		16	/* finished files remembered */
+#define TAIL_SIB_MAX		256	/* siblings looked at per scan */
+#define TAIL_PICK_MAX		8	/* files returned per pick */
+#define TAIL_SIB_NAMELEN	256
+
+/* What statx(2) says about a file. */
+struct tail_fid {
+	uint64_t	dev, ino;
+	uint64_t	size;
+	int64_t		mtime_ns;
+	int64_t		btime_ns;	/* birth time; 0 when unknown */
+};
+
+/* One directory entry. */
+struct tail_sib {
+	char		name[TAIL_SIB_NAMELEN];
+	struct tail_fid	id;
+};
+
+#define TAIL_SIB_NONE		0	/* not a rotated sibling */
+#define TAIL_SIB_PLAIN		1
+#define TAIL_SIB_COMPRESSED	2	/* skipped: never read */
+
+/* How name (a file name, no '/') relates to base (the path's name). */
+int	tail_sib_kind(const char *base, const char *name);
+
+#define TAIL_ORDER_BIRTH	1	/* by birth time (the rename chain) */
+#define TAIL_ORDER_NAME		2	/* by the rotation suffix */
+#define TAIL_ORDER_MTIME	3	/* by modification time */
+
+struct tail_pick {
+	size_t	next[TAIL_PICK_MAX];	/* plain files to read, oldest first */
+	size_t	nnext;
+	size_t	nnewer;		/* all plain files to read (>= nnext) */
+	size_t	comp[TAIL_PICK_MAX];	/* compressed files that may hold */
+	size_t	ncomp;		/* ... lines not read; ncomp is capped */
+	int	order;		/* TAIL_ORDER_* used */
+};
+
+/*
+ * Which rotated siblings of base to read after the file anchor, which we
+ * have just read to its end (it may be among sibs or gone).  sibs: the
+ * directory's entries (at most TAIL_SIB_MAX are looked at); cur: the
+ * file the path names now (NULL: none), read after these; done: files
+ * already finished (matched by dev+ino, and birth time when both are
+ * known, else by not being smaller than when finished, against inode
+ * reuse).  A sibling is newer than anchor when, in this order of trust:
+ * it was born after it (when every birth time is known), its suffix says
+ * so (anchor found under a sibling name and all names of one scheme;
+ * PATH.1 is newer than PATH.2, PATH-20240102 newer than PATH-20240101),
+ * or it was modified at or after it.  Indices are into sibs.  Pure.
+ */
+void	tail_pick(const char *base, const struct tail_sib *sibs, size_t n,
+	    const struct tail_fid *anchor, const struct tail_fid *cur,
+	    const struct tail_fid *done, size_t ndone, struct tail_pick *out);
+
 struct tail;
 
 /* A follower for path; lines are cut at linemax.  Caller frees. */
