@@ -20,6 +20,7 @@ int
 main(void)
 {
 	const char	*oc = "20 <13>1 - - - - - - ok";
+	const char	*two = "3 abc4 defg", *lf = "<13>hello\n<13>x";
 	size_t		 off, mlen, used, i;
 	char		 big[200];
 
@@ -33,9 +34,9 @@ main(void)
 	for (i = 0; i < strlen(oc); i++)
 		T_INT(next(oc, i, 100, &off, &mlen, &used), 0);
 	/* two frames back to back: first only */
-	T_INT(next("3 abc4 defg", 11, 100, &off, &mlen, &used), 1);
+	T_INT(next(two, 11, 100, &off, &mlen, &used), 1);
 	T_INT(used, 5);
-	T_STRN("3 abc4 defg" + off, mlen, "abc");
+	T_STRN(two + off, mlen, "abc");
 	/* counted LF stays in the message (rsyslog #4384) */
 	T_INT(next("4 abc\n", 6, 100, &off, &mlen, &used), 1);
 	T_INT(mlen, 4);
@@ -55,8 +56,8 @@ main(void)
 	    ERR_TOOBIG);
 
 	/* non-transparent framing */
-	T_INT(next("<13>hello\n<13>x", 15, 100, &off, &mlen, &used), 1);
-	T_STRN("<13>hello" + off, mlen, "<13>hello");
+	T_INT(next(lf, 15, 100, &off, &mlen, &used), 1);
+	T_STRN(lf + off, mlen, "<13>hello");
 	T_INT(used, 10);
 	T_INT(next("<13>crlf\r\n", 10, 100, &off, &mlen, &used), 1);
 	T_INT(mlen, 8);
