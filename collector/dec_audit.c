@@ -2,7 +2,7 @@
  * dec_audit.c -- decoder for one Linux audit record, with the libvirt
  * records (VIRT_CONTROL, VIRT_RESOURCE, VIRT_MACHINE_ID) decoded into vm.*
  * fields and every other type into generic auditd.data.* fields.  Formats
- * in /work/shared/reference/log-formats.md section 1; fields in
+ * in ../shared/reference/log-formats.md section 1; fields in
  * docs/decoders/audit.md.
  *
  * Renderings understood (header forms):

@@ -2,7 +2,7 @@
  * dec_netfilter.c -- decoder for netfilter LOG lines: the iptables and
  * ip6tables LOG target and nftables "log" without "group", all printed by
  * the kernel's net/netfilter/nf_log_syslog.c (formats and variants in
- * /work/shared/reference/log-formats.md section 4, docs/decoders/
+ * ../shared/reference/log-formats.md section 4, docs/decoders/
  * netfilter.md for the fields).
  *
  * Shape: "[ uptime] " (syslog only) then <prefix>IN=<in> OUT=<out> and
