@@ -5,7 +5,7 @@
  * line, JSON lines back, ops vm_list, vm_where, vm_intervals and search),
  * and prints tables, or hands the answers to report.c for CSV, JSON and
  * HTML.  Everything from log data that reaches the terminal goes through
- * put_safe(), so log lines cannot drive it.
+ * cli_put_safe(), so log lines cannot drive it.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -22,6 +22,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "cli_vm.h"
 #include "ctl.h"
 #include "json.h"
@@ -35,53 +36,12 @@
 /* called for each reply line that is not _end/_error; non-zero stops */
 typedef int (*vmc_fn)(yajl_val, const char *line, size_t len, void *arg);
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Print s with control bytes, DEL and C1 controls made visible; returns
- * the columns printed (at most width when width is not 0). */
-static size_t
-put_safe(FILE *f, const char *s, size_t n, size_t width)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, col = 0;
-
-	for (i = 0; i < n; i++) {
-		if (width && col >= width)
-			break;
-		if (p[i] == '\t') {
-			fputs("\\t", f);
-			col += 2;
-		} else if (p[i] == '\n') {
-			fputs("\\n", f);
-			col += 2;
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			fprintf(f, "\\x%02x", p[i]);
-			col += 4;
-		} else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-		    p[i + 1] < 0xa0) {
-			fprintf(f, "\\u%04x", p[i + 1]);
-			i++;
-			col += 6;
-		} else {
-			fputc(p[i], f);
-			if ((p[i] & 0xc0) != 0x80)
-				col++;
-		}
-	}
-	return col;
-}
 
 static void
 puts_safe(FILE *f, const char *s)
 {
-	put_safe(f, s ? s : "", s ? strlen(s) : 0, 0);
+	cli_put_safe(f, s ? s : "", s ? strlen(s) : 0, 0);
 }
 
 /* A table cell: s made safe, cut at width, padded to width + 2. */
@@ -92,56 +52,12 @@ cell(const char *s, size_t width)
 
 	if (s == NULL || *s == '\0')
 		s = "-";
-	col = put_safe(stdout, s, strlen(s), width);
+	col = cli_put_safe(stdout, s, strlen(s), width);
 	for (; col < width + 2; col++)
 		putchar(' ');
 }
 
-static const char *
-jget(yajl_val o, const char *key)
-{
-	const char	*path[] = { key, NULL };
-	yajl_val	 v;
 
-	if (o == NULL)
-		return NULL;
-	v = yajl_tree_get(o, path, yajl_t_any);
-	if (v == NULL)
-		return NULL;
-	if (YAJL_IS_STRING(v))
-		return v->u.string;
-	if (YAJL_IS_NUMBER(v))
-		return v->u.number.r;
-	return NULL;
-}
-
-static int
-vmc_connect(const char *sockpath)
-{
-	struct sockaddr_un	sun;
-	int			fd, e;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(sockpath) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "vigil: socket path too long\n");
-		return -1;
-	}
-	strcpy(sun.sun_path, sockpath);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		e = errno;
-		fprintf(stderr, "vigil: cannot connect to the collector at "
-		    "%s: %s%s\n", sockpath, strerror(e),
-		    e == EACCES ? " (ask to be added to the socket's group)" :
-		    e == ENOENT || e == ECONNREFUSED ?
-		    " (is vigil-collector running? see --socket)" : "");
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /*
  * Send one request (a JSON object, without the newline) and call fn for
@@ -167,7 +83,7 @@ vmc_call(const char *sockpath, struct buf *req, vmc_fn fn, void *arg,
 		fprintf(stderr, "vigil: request too long\n");
 		return 1;
 	}
-	if ((fd = vmc_connect(sockpath)) == -1)
+	if ((fd = cli_connect(sockpath)) == -1)
 		return 1;
 	while (off < req->len) {
 		w = send(fd, req->d + off, req->len - off, MSG_NOSIGNAL);
@@ -194,7 +110,7 @@ vmc_call(const char *sockpath, struct buf *req, vmc_fn fn, void *arg,
 			rc = 1;
 			break;
 		}
-		if ((e = jget(o, "_error")) != NULL) {
+		if ((e = cli_jget(o, "_error")) != NULL) {
 			fputs("vigil: ", stderr);
 			puts_safe(stderr, e);
 			fputc('\n', stderr);
@@ -206,8 +122,8 @@ vmc_call(const char *sockpath, struct buf *req, vmc_fn fn, void *arg,
 		    yajl_t_any);
 		if (end != NULL) {
 			ended = 1;
-			if (matched != NULL && jget(end, "matched") != NULL)
-				*matched = atoll(jget(end, "matched"));
+			if (matched != NULL && cli_jget(end, "matched") != NULL)
+				*matched = atoll(cli_jget(end, "matched"));
 		} else if ((rc = fn(o, line, (size_t)n, arg)) != 0) {
 			yajl_tree_free(o);
 			break;
@@ -292,7 +208,7 @@ opts_parse(int argc, char **argv, int nargs, struct opts *o)
 		{ "title", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int64_t	now = now_us();
+	int64_t	now = cli_now_us();
 	int	ch;
 
 	memset(o, 0, sizeof(*o));
@@ -389,13 +305,13 @@ list_fn(yajl_val o, const char *line, size_t n, void *arg)
 	(void)line;
 	(void)n;
 	(void)arg;
-	fmt_cell(jget(o, "since"), t, sizeof(t));
-	cell(jget(o, "vm.name"), 20);
-	cell(jget(o, "vm.uuid"), 36);
-	cell(jget(o, "state"), 7);
-	cell(jget(o, "hypervisor.name"), 16);
+	fmt_cell(cli_jget(o, "since"), t, sizeof(t));
+	cell(cli_jget(o, "vm.name"), 20);
+	cell(cli_jget(o, "vm.uuid"), 36);
+	cell(cli_jget(o, "state"), 7);
+	cell(cli_jget(o, "hypervisor.name"), 16);
 	cell(t, 19);
-	puts_safe(stdout, jget(o, "identity") ? jget(o, "identity") : "-");
+	puts_safe(stdout, cli_jget(o, "identity") ? cli_jget(o, "identity") : "-");
 	putchar('\n');
 	return 0;
 }
@@ -431,7 +347,7 @@ static int
 where_fn(yajl_val v, const char *line, size_t n, void *arg)
 {
 	struct where	*w = arg;
-	const char	*name = jget(v, "vm.name"), *host, *state, *s, *e;
+	const char	*name = cli_jget(v, "vm.name"), *host, *state, *s, *e;
 	char		 at[32], t[32];
 	int64_t		 us;
 
@@ -439,13 +355,13 @@ where_fn(yajl_val v, const char *line, size_t n, void *arg)
 	if (w->o->json)
 		return passthru_fn(v, line, n, NULL);
 	if (name == NULL || *name == '\0')
-		name = jget(v, "vm.uuid");
+		name = cli_jget(v, "vm.uuid");
 	if (name == NULL || *name == '\0')
 		name = w->o->arg;
-	host = jget(v, "hypervisor.name");
-	state = jget(v, "state");
-	s = jget(v, "start");
-	e = jget(v, "end");
+	host = cli_jget(v, "hypervisor.name");
+	state = cli_jget(v, "state");
+	s = cli_jget(v, "start");
+	e = cli_jget(v, "end");
 	fmt_sec(w->o->at, at, sizeof(at));
 	puts_safe(stdout, name);
 	if (state != NULL && strcmp(state, "running") == 0 && host != NULL) {
@@ -536,7 +452,7 @@ event_fn(yajl_val o, const char *line, size_t n, void *arg)
 {
 	struct evlist		*l = arg;
 	struct report_event	*e, *nv;
-	const char		*ts = jget(o, "@timestamp");
+	const char		*ts = cli_jget(o, "@timestamp");
 
 	(void)line;
 	(void)n;
@@ -552,15 +468,15 @@ event_fn(yajl_val o, const char *line, size_t n, void *arg)
 	memset(e, 0, sizeof(*e));
 	if (ts == NULL || time_parse(ts, 0, &e->ts_us) != 0)
 		e->ts_us = 0;
-	e->vm_name = xdup(jget(o, "vm.name"));
-	e->vm_uuid = xdup(jget(o, "vm.uuid"));
-	e->host = xdup(jget(o, "host.name"));
-	e->action = xdup(jget(o, "event.action"));
-	e->reason = xdup(jget(o, "event.reason"));
-	e->outcome = xdup(jget(o, "event.outcome"));
-	e->actor = xdup(report_actor(jget(o, "user.name"),
-	    jget(o, "user.audit.id"), jget(o, "user.audit.name")));
-	e->source = xdup(jget(o, "event.dataset"));
+	e->vm_name = xdup(cli_jget(o, "vm.name"));
+	e->vm_uuid = xdup(cli_jget(o, "vm.uuid"));
+	e->host = xdup(cli_jget(o, "host.name"));
+	e->action = xdup(cli_jget(o, "event.action"));
+	e->reason = xdup(cli_jget(o, "event.reason"));
+	e->outcome = xdup(cli_jget(o, "event.outcome"));
+	e->actor = xdup(report_actor(cli_jget(o, "user.name"),
+	    cli_jget(o, "user.audit.id"), cli_jget(o, "user.audit.name")));
+	e->source = xdup(cli_jget(o, "event.dataset"));
 	return 0;
 }
 
@@ -728,7 +644,7 @@ interval_fn(yajl_val o, const char *line, size_t n, void *arg)
 {
 	struct ivlist		*l = arg;
 	struct report_interval	*iv, *nv;
-	const char		*s = jget(o, "start"), *e = jget(o, "end");
+	const char		*s = cli_jget(o, "start"), *e = cli_jget(o, "end");
 
 	(void)line;
 	(void)n;
@@ -746,11 +662,11 @@ interval_fn(yajl_val o, const char *line, size_t n, void *arg)
 		iv->start_us = INT64_MIN;
 	if (e == NULL || time_parse(e, 0, &iv->end_us) != 0)
 		iv->end_us = REPORT_OPEN;
-	iv->vm_uuid = xdup(jget(o, "vm.uuid"));
-	iv->vm_name = xdup(jget(o, "vm.name"));
-	iv->host = xdup(jget(o, "hypervisor.name"));
-	iv->start_reason = xdup(jget(o, "start_reason"));
-	iv->end_reason = xdup(jget(o, "end_reason"));
+	iv->vm_uuid = xdup(cli_jget(o, "vm.uuid"));
+	iv->vm_name = xdup(cli_jget(o, "vm.name"));
+	iv->host = xdup(cli_jget(o, "hypervisor.name"));
+	iv->start_reason = xdup(cli_jget(o, "start_reason"));
+	iv->end_reason = xdup(cli_jget(o, "end_reason"));
 	return 0;
 }
 
@@ -798,7 +714,7 @@ host_guests(int argc, char **argv, const char *sockpath)
 	if (o.since == INT64_MIN)
 		o.since = 0;
 	if (o.until == INT64_MAX)
-		o.until = now_us();
+		o.until = cli_now_us();
 	if (o.json)
 		return fetch_intervals(sockpath, NULL, o.arg, o.since,
 		    o.until, passthru_fn, &l);
@@ -899,7 +815,7 @@ vm_report(int argc, char **argv, const char *sockpath)
 		return 2;
 	}
 	if (o.until == INT64_MAX)
-		o.until = now_us();
+		o.until = cli_now_us();
 	if (o.since >= o.until) {
 		fprintf(stderr, "vigil: --since must be before --until\n");
 		return 2;
@@ -912,7 +828,7 @@ vm_report(int argc, char **argv, const char *sockpath)
 	rp.title = o.title ? o.title : "VM lifecycle report";
 	rp.since_us = o.since;
 	rp.until_us = o.until;
-	rp.generated_us = now_us();
+	rp.generated_us = cli_now_us();
 	rp.iv = il.iv;
 	rp.niv = il.n;
 	rp.ev = el.ev;

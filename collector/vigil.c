@@ -21,6 +21,7 @@
 
 #include "agg.h"
 #include "buf.h"
+#include "cli.h"
 #include "cli_vm.h"
 #include "json.h"
 #include "query.h"
@@ -55,27 +56,10 @@ usage(void)
 static int
 ctl_connect(void)
 {
-	struct sockaddr_un	sun;
-	int			fd;
+	int fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(sockpath) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "vigil: socket path too long\n");
+	if ((fd = cli_connect(sockpath)) == -1)
 		exit(1);
-	}
-	strcpy(sun.sun_path, sockpath);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		int e = errno;
-
-		fprintf(stderr, "vigil: cannot connect to the collector at "
-		    "%s: %s%s\n", sockpath, strerror(e),
-		    e == EACCES ? " (ask to be added to the socket's group)" :
-		    e == ENOENT || e == ECONNREFUSED ?
-		    " (is vigil-collector running? see --socket)" : "");
-		exit(1);
-	}
 	return fd;
 }
 
@@ -97,83 +81,33 @@ send_req(int fd, const struct buf *b)
 	}
 }
 
-/* Print s with control bytes, DEL and escape sequences made visible. */
-static void
-put_safe(FILE *f, const char *s, size_t n, size_t width)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, col = 0;
 
-	for (i = 0; i < n; i++) {
-		if (width && col >= width)
-			break;
-		if (p[i] == '\t') {
-			fputs("\\t", f);
-			col += 2;
-		} else if (p[i] == '\n') {
-			fputs("\\n", f);
-			col += 2;
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			fprintf(f, "\\x%02x", p[i]);
-			col += 4;
-		} else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-		    p[i + 1] < 0xa0) {
-			/* C1 controls (U+0080..U+009F), e.g. CSI */
-			fprintf(f, "\\u%04x", p[i + 1]);
-			i++;
-			col += 6;
-		} else {
-			fputc(p[i], f);
-			if ((p[i] & 0xc0) != 0x80)
-				col++;
-		}
-	}
-}
-
-static const char *
-jget(yajl_val o, const char *key)
-{
-	const char	*path[] = { key, NULL };
-	yajl_val	 v = yajl_tree_get(o, path, yajl_t_any);
-
-	if (v == NULL)
-		return NULL;
-	if (YAJL_IS_STRING(v))
-		return v->u.string;
-	if (YAJL_IS_NUMBER(v))
-		return v->u.number.r;
-	if (YAJL_IS_TRUE(v))
-		return "true";
-	if (YAJL_IS_FALSE(v))
-		return "false";
-	return NULL;
-}
 
 static void
 print_event(yajl_val o)
 {
-	const char	*ts = jget(o, "@timestamp"), *host = jget(o, "host.name");
-	const char	*prog = jget(o, "process.name"), *pid;
-	const char	*msg = jget(o, "message");
+	const char	*ts = cli_jget(o, "@timestamp"), *host = cli_jget(o, "host.name");
+	const char	*prog = cli_jget(o, "process.name"), *pid;
+	const char	*msg = cli_jget(o, "message");
 	char		 t[32];
 
-	pid = jget(o, "process.pid");
+	pid = cli_jget(o, "process.pid");
 	/* 2025-03-14T09:14:03.000000Z -> 2025-03-14 09:14:03 */
 	snprintf(t, sizeof(t), "%.19s", ts ? ts : "?");
 	if (strlen(t) > 10)
 		t[10] = ' ';
 	printf("%s  ", t);
-	put_safe(stdout, host ? host : "-", strlen(host ? host : "-"), 24);
+	cli_put_safe(stdout, host ? host : "-", strlen(host ? host : "-"), 24);
 	printf("  ");
 	if (prog) {
-		put_safe(stdout, prog, strlen(prog), 32);
+		cli_put_safe(stdout, prog, strlen(prog), 32);
 		if (pid)
 			printf("[%s]", pid);
 		printf(": ");
 	}
 	if (msg == NULL)
-		msg = jget(o, "event.original");
-	put_safe(stdout, msg ? msg : "", msg ? strlen(msg) : 0, 0);
+		msg = cli_jget(o, "event.original");
+	cli_put_safe(stdout, msg ? msg : "", msg ? strlen(msg) : 0, 0);
 	putchar('\n');
 }
 
@@ -201,7 +135,7 @@ read_replies(int fd, int json, int need_end, int (*fn)(yajl_val, int))
 			rc = 1;
 			break;
 		}
-		if ((e = jget(o, "_error")) != NULL) {
+		if ((e = cli_jget(o, "_error")) != NULL) {
 			fprintf(stderr, "vigil: %s\n", e);
 			yajl_tree_free(o);
 			rc = 1;
@@ -221,8 +155,8 @@ read_replies(int fd, int json, int need_end, int (*fn)(yajl_val, int))
 				    (const char *[]){ "_end", NULL },
 				    yajl_t_object);
 
-				m = jget(end, "matched");
-				tk = jget(end, "took_us");
+				m = cli_jget(end, "matched");
+				tk = cli_jget(end, "took_us");
 				fprintf(stderr, "%d shown, %s matched in the "
 				    "hours searched, %.1f ms\n", events,
 				    m ? m : "?", tk ? atof(tk) / 1000 : 0.0);
@@ -270,14 +204,6 @@ join_query(int argc, char *argv[], struct buf *q)
 		}
 }
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static int
 cmd_search(int argc, char *argv[], int follow)
@@ -292,7 +218,7 @@ cmd_search(int argc, char *argv[], int follow)
 	struct buf	 q, req;
 	struct json	 j;
 	struct query	*pq;
-	int64_t		 since = INT64_MIN, until = INT64_MAX, now = now_us();
+	int64_t		 since = INT64_MIN, until = INT64_MAX, now = cli_now_us();
 	long		 limit = 100;
 	char		*end, err[256];
 	int		 ch, json = 0, fd;
@@ -379,40 +305,40 @@ status_fn(yajl_val o, int unused)
 	const char	*v;
 	char		 age[32], up[32];
 	size_t		 i;
-	int64_t		 now = now_us(), t;
+	int64_t		 now = cli_now_us(), t;
 
 	(void)unused;
-	v = jget(o, "uptime_s");
+	v = cli_jget(o, "uptime_s");
 	fmt_age(up, sizeof(up), v ? atoll(v) : 0);
 	printf("collector   up %s (since %s)\n", up,
-	    jget(o, "start") ? jget(o, "start") : "?");
+	    cli_jget(o, "start") ? cli_jget(o, "start") : "?");
 	printf("events      received %s, stored %s, duplicates absorbed %s, "
-	    "missing %s\n", jget(o, "events_received"),
-	    jget(o, "events_stored"), jget(o, "duplicates"), jget(o, "gaps"));
+	    "missing %s\n", cli_jget(o, "events_received"),
+	    cli_jget(o, "events_stored"), cli_jget(o, "duplicates"), cli_jget(o, "gaps"));
 	printf("store       %.1f MiB on disk, %s streams, %s commits\n",
-	    jget(o, "store_bytes") ? atof(jget(o, "store_bytes")) / 1048576 :
-	    0.0, jget(o, "streams"), jget(o, "commits"));
+	    cli_jget(o, "store_bytes") ? atof(cli_jget(o, "store_bytes")) / 1048576 :
+	    0.0, cli_jget(o, "streams"), cli_jget(o, "commits"));
 	printf("sessions    %s live, %s refused (TLS), %s protocol errors\n",
-	    jget(o, "sessions"), jget(o, "tls_refused"),
-	    jget(o, "protocol_errors"));
+	    cli_jget(o, "sessions"), cli_jget(o, "tls_refused"),
+	    cli_jget(o, "protocol_errors"));
 	snd = yajl_tree_get(o, (const char *[]){ "senders", NULL },
 	    yajl_t_array);
 	printf("\n%-24s %-6s %-9s %-10s %10s %10s  %s\n", "SENDER", "ROLE",
 	    "STATE", "LAST SEEN", "RECEIVED", "STORED", "ADDRESS");
 	for (i = 0; snd != NULL && i < snd->u.array.len; i++) {
 		s = snd->u.array.values[i];
-		v = jget(s, "last_seen");
+		v = cli_jget(s, "last_seen");
 		t = 0;
 		if (v != NULL && time_parse(v, now, &t) == 0)
 			fmt_age(age, sizeof(age), (now - t) / 1000000);
 		else
 			snprintf(age, sizeof(age), "?");
 		printf("%-24.24s %-6.6s %-9s %-10s %10s %10s  %s\n",
-		    jget(s, "name"), jget(s, "role") ? jget(s, "role") : "",
-		    jget(s, "connected") && !strcmp(jget(s, "connected"),
+		    cli_jget(s, "name"), cli_jget(s, "role") ? cli_jget(s, "role") : "",
+		    cli_jget(s, "connected") && !strcmp(cli_jget(s, "connected"),
 		    "true") ? "connected" : "gone", strcat(age, " ago"),
-		    jget(s, "received"), jget(s, "stored"),
-		    jget(s, "address") ? jget(s, "address") : "");
+		    cli_jget(s, "received"), cli_jget(s, "stored"),
+		    cli_jget(s, "address") ? cli_jget(s, "address") : "");
 	}
 	return 0;
 }
@@ -490,7 +416,7 @@ print_agg(int top, const char *field, struct aggrow *rw, size_t n,
 			printf("%s  ", t);
 		}
 		if (rw[i].val != NULL) {
-			put_safe(stdout, rw[i].val, strlen(rw[i].val), w);
+			cli_put_safe(stdout, rw[i].val, strlen(rw[i].val), w);
 			printf("%*s", (int)(w - (strlen(rw[i].val) < w ?
 			    strlen(rw[i].val) : w)), "");
 		}
@@ -524,32 +450,32 @@ read_agg(int fd, int json, int top, const char *field)
 			fprintf(stderr, "vigil: bad reply from collector\n");
 			break;
 		}
-		if ((e = jget(o, "_error")) != NULL) {
+		if ((e = cli_jget(o, "_error")) != NULL) {
 			fprintf(stderr, "vigil: %s\n", e);
 			yajl_tree_free(o);
 			break;
 		}
 		if ((end = yajl_tree_get(o, (const char *[]){ "_end", NULL },
 		    yajl_t_object)) != NULL) {
-			total = jget(end, "total") ? atoll(jget(end, "total")) :
+			total = cli_jget(end, "total") ? atoll(cli_jget(end, "total")) :
 			    0;
 			if (!json)
 				fprintf(stderr, "%lld events, %s, %.1f ms\n",
-				    total, jget(end, "indexed") && !strcmp(
-				    jget(end, "indexed"), "true") ?
+				    total, cli_jget(end, "indexed") && !strcmp(
+				    cli_jget(end, "indexed"), "true") ?
 				    "from the index" : "decoded",
-				    jget(end, "took_us") ?
-				    atof(jget(end, "took_us")) / 1000 : 0.0);
+				    cli_jget(end, "took_us") ?
+				    atof(cli_jget(end, "took_us")) / 1000 : 0.0);
 			rc = 0;
 		} else if (!json && (nr = reallocarray(rw, n + 1,
 		    sizeof(*rw))) != NULL) {
 			rw = nr;
-			rw[n].time = jget(o, "time") ?
-			    strdup(jget(o, "time")) : NULL;
-			rw[n].val = jget(o, "value") ?
-			    strdup(jget(o, "value")) : NULL;
-			rw[n].count = jget(o, "count") ?
-			    atoll(jget(o, "count")) : 0;
+			rw[n].time = cli_jget(o, "time") ?
+			    strdup(cli_jget(o, "time")) : NULL;
+			rw[n].val = cli_jget(o, "value") ?
+			    strdup(cli_jget(o, "value")) : NULL;
+			rw[n].count = cli_jget(o, "count") ?
+			    atoll(cli_jget(o, "count")) : 0;
 			n++;
 		}
 		yajl_tree_free(o);
@@ -582,7 +508,7 @@ cmd_agg(int argc, char *argv[], int top)
 	struct json	 j;
 	struct query	*pq;
 	int64_t		 since = INT64_MIN, until = INT64_MAX;
-	int64_t		 now = now_us();
+	int64_t		 now = cli_now_us();
 	long long	 limit = top ? 10 : 100, iv = 3600;
 	const char	*field = NULL;
 	char		*end, err[256];
@@ -681,13 +607,13 @@ read_compact(int fd)
 	    (o = yajl_tree_parse(line, ebuf, sizeof(ebuf))) != NULL) {
 		end = yajl_tree_get(o, (const char *[]){ "_end", NULL },
 		    yajl_t_object);
-		if (end != NULL && (b = jget(end, "store_bytes")) != NULL &&
-		    (t = jget(end, "took_us")) != NULL) {
+		if (end != NULL && (b = cli_jget(end, "store_bytes")) != NULL &&
+		    (t = cli_jget(end, "took_us")) != NULL) {
 			printf("compacted in %.1f s: %.1f MiB on disk\n",
 			    atof(t) / 1e6, atof(b) / 1048576);
 			rc = 0;
-		} else if (jget(o, "_error") != NULL)
-			fprintf(stderr, "vigil: %s\n", jget(o, "_error"));
+		} else if (cli_jget(o, "_error") != NULL)
+			fprintf(stderr, "vigil: %s\n", cli_jget(o, "_error"));
 	}
 	if (rc != 0 && o == NULL)
 		fprintf(stderr, "vigil: no reply from the collector\n");
