@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "agg.h"
+#include "cand.h"
 #include "block.h"
 #include "decode.h"
 #include "err.h"
@@ -336,11 +337,6 @@ agg_opts_parse(const char *line, size_t len, struct agg_opts *o, char *err,
 
 /* ---------------------------------------------------------------- store */
 
-struct cand {
-	uint32_t	hour;
-	struct blockref	ref;
-	uint8_t		bm[BLOCK_BITMAP];
-};
 
 struct run {
 	struct store		*st;
@@ -358,98 +354,6 @@ struct run {
 	struct record		 ev;
 };
 
-static int
-cand_cmp(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->hour != y->hour)
-		return x->hour < y->hour ? -1 : 1;
-	if (x->ref.stream != y->ref.stream)
-		return x->ref.stream < y->ref.stream ? -1 : 1;
-	if (x->ref.first_seq != y->ref.first_seq)
-		return x->ref.first_seq < y->ref.first_seq ? -1 : 1;
-	return 0;
-}
-
-/* Candidates of one P prefix (or "T") in hours [h0, h1]. */
-static int
-collect(struct run *ru, const uint8_t *pre, size_t plen, uint32_t h0,
-    uint32_t h1)
-{
-	struct store_iter	*it;
-	const uint8_t		*k, *v;
-	size_t			 kl, vl, cap = 0;
-	struct cand		 cd, *nv;
-	int			 r = 0;
-
-	if ((it = store_iter_new(ru->st)) == NULL)
-		return ERR_NOMEM;
-	buf_reset(&ru->key);
-	buf_put(&ru->key, pre, plen);
-	buf_put_u32(&ru->key, h0);
-	for (store_iter_seek(it, ru->key.d, ru->key.len);
-	    store_iter_valid(it); store_iter_next(it)) {
-		k = store_iter_key(it, &kl);
-		if (kl < plen || memcmp(k, pre, plen) != 0)
-			break;
-		if (keys_decode_tail(k, kl, plen, &cd.hour, &cd.ref) != 0)
-			continue;
-		if (cd.hour > h1)
-			break;
-		v = store_iter_value(it, &vl);
-		if (vl != BLOCK_BITMAP)
-			continue;
-		memcpy(cd.bm, v, BLOCK_BITMAP);
-		if (ru->nc == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((nv = reallocarray(ru->cv, cap, sizeof(*nv))) ==
-			    NULL) {
-				r = ERR_NOMEM;
-				break;
-			}
-			ru->cv = nv;
-		}
-		ru->cv[ru->nc++] = cd;
-	}
-	store_iter_free(it);
-	return r;
-}
-
-/* AND the candidates with the postings of another term. */
-static int
-intersect(struct run *ru, const uint8_t *pre, size_t plen)
-{
-	struct store_iter	*it;
-	const uint8_t		*k, *v;
-	size_t			 kl, vl, i, j, o = 0;
-	int			 any;
-
-	if ((it = store_iter_new(ru->st)) == NULL)
-		return ERR_NOMEM;
-	for (i = 0; i < ru->nc; i++) {
-		buf_reset(&ru->key);
-		buf_put(&ru->key, pre, plen);
-		buf_put_u32(&ru->key, ru->cv[i].hour);
-		buf_put_u32(&ru->key, ru->cv[i].ref.stream);
-		buf_put_u64(&ru->key, ru->cv[i].ref.first_seq);
-		store_iter_seek(it, ru->key.d, ru->key.len);
-		if (!store_iter_valid(it))
-			continue;
-		k = store_iter_key(it, &kl);
-		v = store_iter_value(it, &vl);
-		if (kl != ru->key.len || memcmp(k, ru->key.d, kl) != 0 ||
-		    vl != BLOCK_BITMAP)
-			continue;
-		for (any = 0, j = 0; j < BLOCK_BITMAP; j++)
-			any |= (ru->cv[i].bm[j] &= v[j]);
-		if (any)
-			ru->cv[o++] = ru->cv[i];
-	}
-	ru->nc = o;
-	store_iter_free(it);
-	return 0;
-}
 
 /* Candidates in [h0, h1]: the terms' postings ANDed, else the T index. */
 static int
@@ -460,14 +364,16 @@ candidates(struct run *ru, uint32_t h0, uint32_t h1)
 
 	ru->nc = 0;
 	if (ru->npre == 0)
-		r = collect(ru, &tp, 1, h0, h1);
+		r = cand_collect(ru->st, &tp, 1, h0, h1, &ru->cv, &ru->nc);
 	else {
-		r = collect(ru, ru->pre[0].d, ru->pre[0].len, h0, h1);
+		r = cand_collect(ru->st, ru->pre[0].d, ru->pre[0].len, h0,
+		    h1, &ru->cv, &ru->nc);
 		for (t = 1; r == 0 && t < ru->npre && ru->nc > 0; t++)
-			r = intersect(ru, ru->pre[t].d, ru->pre[t].len);
+			r = cand_intersect(ru->st, ru->pre[t].d,
+			    ru->pre[t].len, ru->cv, &ru->nc);
 	}
-	if (r == 0 && ru->nc > 0)
-		qsort(ru->cv, ru->nc, sizeof(*ru->cv), cand_cmp);
+	if (r == 0)
+		cand_sort(ru->cv, ru->nc);
 	return r;
 }
 
@@ -576,16 +482,13 @@ static uint64_t
 posting_count(struct run *ru, uint32_t hour, const struct blockref *ref,
     const uint8_t *bm)
 {
-	struct cand	 key, *c;
-	uint8_t		 and[BLOCK_BITMAP];
-	size_t		 j;
+	const struct cand	*c;
+	uint8_t			 and[BLOCK_BITMAP];
+	size_t			 j;
 
 	if (ru->npre == 0)
 		return agg_popcount(bm, BLOCK_BITMAP);
-	key.hour = hour;
-	key.ref = *ref;
-	if (ru->nc == 0 || (c = bsearch(&key, ru->cv, ru->nc,
-	    sizeof(*c), cand_cmp)) == NULL)
+	if ((c = cand_find(ru->cv, ru->nc, hour, ref)) == NULL)
 		return 0;
 	for (j = 0; j < BLOCK_BITMAP; j++)
 		and[j] = c->bm[j] & bm[j];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "block.h"
+#include "cand.h"
 #include "decode.h"
 #include "err.h"
 #include "json.h"
@@ -17,11 +18,6 @@
 #define TERMS_MAX	8
 #define META_CACHE	64
 
-struct cand {
-	uint32_t	hour;
-	struct blockref	ref;
-	uint8_t		bm[BLOCK_BITMAP];
-};
 
 struct hit {
 	int64_t		ts;
@@ -138,91 +134,6 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
 	return 0;
 }
 
-/* Collect candidates for one posting prefix (or the T index). */
-static int
-collect(struct ctx *c, const uint8_t *prefix, size_t plen, uint32_t h0,
-    uint32_t h1, struct cand **cv, size_t *nc)
-{
-	struct store_iter	*it;
-	const uint8_t		*k, *v;
-	size_t			 kl, vl, cap = *nc;
-	struct cand		*nv, cd;
-	int			 r = 0;
-
-	if ((it = store_iter_new(c->st)) == NULL)
-		return ERR_NOMEM;
-	buf_reset(&c->key);
-	if ((r = buf_put(&c->key, prefix, plen)) != 0 ||
-	    (r = buf_put_u32(&c->key, h0)) != 0)
-		goto out;
-	for (store_iter_seek(it, c->key.d, c->key.len); store_iter_valid(it);
-	    store_iter_next(it)) {
-		k = store_iter_key(it, &kl);
-		if (kl < plen || memcmp(k, prefix, plen) != 0)
-			break;
-		if (keys_decode_tail(k, kl, plen, &cd.hour, &cd.ref) != 0)
-			continue;
-		if (cd.hour > h1)
-			break;
-		v = store_iter_value(it, &vl);
-		if (vl != BLOCK_BITMAP)
-			continue;
-		memcpy(cd.bm, v, BLOCK_BITMAP);
-		if (*nc == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((nv = reallocarray(*cv, cap, sizeof(*nv))) ==
-			    NULL) {
-				r = ERR_NOMEM;
-				goto out;
-			}
-			*cv = nv;
-		}
-		(*cv)[(*nc)++] = cd;
-	}
- out:
-	store_iter_free(it);
-	return r;
-}
-
-/* AND the bitmaps of cv with the postings of another term; drop empties */
-static int
-intersect(struct ctx *c, const uint8_t *prefix, size_t plen,
-    struct cand *cv, size_t *nc)
-{
-	struct store_iter	*it;
-	const uint8_t		*k, *v;
-	size_t			 kl, vl, i, j, out = 0;
-	int			 any, r = 0;
-
-	if ((it = store_iter_new(c->st)) == NULL)
-		return ERR_NOMEM;
-	for (i = 0; i < *nc; i++) {
-		buf_reset(&c->key);
-		if ((r = buf_put(&c->key, prefix, plen)) != 0 ||
-		    (r = buf_put_u32(&c->key, cv[i].hour)) != 0 ||
-		    (r = buf_put_u32(&c->key, cv[i].ref.stream)) != 0 ||
-		    (r = buf_put_u64(&c->key, cv[i].ref.first_seq)) != 0)
-			goto out;
-		store_iter_seek(it, c->key.d, c->key.len);
-		if (!store_iter_valid(it))
-			continue;
-		k = store_iter_key(it, &kl);
-		if (kl != c->key.len || memcmp(k, c->key.d, kl) != 0)
-			continue;
-		v = store_iter_value(it, &vl);
-		if (vl != BLOCK_BITMAP)
-			continue;
-		for (any = 0, j = 0; j < BLOCK_BITMAP; j++)
-			any |= (cv[i].bm[j] &= v[j]);
-		if (any)
-			cv[out++] = cv[i];
-	}
-	*nc = out;
- out:
-	store_iter_free(it);
-	return r;
-}
-
 struct runarg {
 	struct buf	 lines;
 	struct hit	*hits;
@@ -269,19 +180,6 @@ hit_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static int
-cand_cmp(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->hour != y->hour)
-		return x->hour < y->hour ? -1 : 1;
-	if (x->ref.stream != y->ref.stream)
-		return x->ref.stream < y->ref.stream ? -1 : 1;
-	if (x->ref.first_seq != y->ref.first_seq)
-		return x->ref.first_seq < y->ref.first_seq ? -1 : 1;
-	return 0;
-}
 
 static struct ctx *
 ctx_new(struct store *st)
@@ -355,16 +253,17 @@ search_run(struct store *st, const struct search_req *req,
 	if (npre == 0) {
 		uint8_t tp = 'T';
 
-		r = collect(c, &tp, 1, h0, h1, &cv, &nc);
+		r = cand_collect(c->st, &tp, 1, h0, h1, &cv, &nc);
 	} else {
-		r = collect(c, pre[0].d, pre[0].len, h0, h1, &cv, &nc);
+		r = cand_collect(c->st, pre[0].d, pre[0].len, h0, h1, &cv,
+		    &nc);
 		for (t = 1; r == 0 && t < npre && nc > 0; t++)
-			r = intersect(c, pre[t].d, pre[t].len, cv, &nc);
+			r = cand_intersect(c->st, pre[t].d, pre[t].len, cv,
+			    &nc);
 	}
 	if (r != 0)
 		goto out;
-	if (nc > 0)
-		qsort(cv, nc, sizeof(*cv), cand_cmp);
+	cand_sort(cv, nc);
 	ss->candidates = nc;
 	/* newest hour first; stop after the hour in which limit is met */
 	idx = nc;
