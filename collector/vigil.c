@@ -205,6 +205,33 @@ join_query(int argc, char *argv[], struct buf *q)
 }
 
 
+/*
+ * Where the query starts: at "--", or at the first word that begins with
+ * '-' but is a negated query term rather than an option ("-user.name:x",
+ * '-"a phrase"'): it holds ':' or '"'.  Options come before the query.
+ */
+static int
+query_start(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+		if (argv[i][0] == '-' && argv[i][1] != '-' &&
+		    strpbrk(argv[i], ":\"") != NULL)
+			return i;
+		/* an option's separate argument is not the query */
+		if ((strcmp(argv[i], "--since") == 0 ||
+		    strcmp(argv[i], "--until") == 0 ||
+		    strcmp(argv[i], "--limit") == 0 ||
+		    strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "-u") == 0 ||
+		    strcmp(argv[i], "-l") == 0) && i + 1 < argc)
+			i++;
+	}
+	return argc;
+}
+
 static int
 cmd_search(int argc, char *argv[], int follow)
 {
@@ -221,10 +248,11 @@ cmd_search(int argc, char *argv[], int follow)
 	int64_t		 since = INT64_MIN, until = INT64_MAX, now = cli_now_us();
 	long		 limit = 100;
 	char		*end, err[256];
-	int		 ch, json = 0, fd;
+	int		 ch, json = 0, fd, qstart;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+s:u:l:j", lo, NULL)) != -1) {
+	qstart = query_start(argc, argv);
+	while ((ch = getopt_long(qstart, argv, "+s:u:l:j", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (time_parse(optarg, now, &since) != 0) {
@@ -256,6 +284,12 @@ cmd_search(int argc, char *argv[], int follow)
 	}
 	if (follow && (since != INT64_MIN || until != INT64_MAX))
 		usage();
+	/* the query: every word from optind on, without a "--" */
+	if (qstart < argc && strcmp(argv[qstart], "--") == 0) {
+		memmove(&argv[qstart], &argv[qstart + 1],
+		    (argc - qstart - 1) * sizeof(*argv));
+		argc--;
+	}
 	join_query(argc - optind, argv + optind, &q);
 	/* parse here too, for a clear error before connecting */
 	if (query_parse((const char *)q.d, q.len, &pq, err, sizeof(err)) != 0) {
