@@ -111,9 +111,14 @@ fuzz:
 	        $$(pkg-config --libs $(PKGS)) -lleveldb -lstdc++ -lm; \
 	    mkdir -p $(FUZZ_O)/corpus-$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-	    $(FUZZ_O)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    if ! $(FUZZ_O)/$$n -max_total_time=$(FUZZ_SECONDS) \
+	        -max_len=65536 -artifact_prefix=$(FUZZ_O)/$$n- \
 	        $(FUZZ_O)/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} \
-	        2>&1 | grep -E '^(#[0-9]+ *DONE|==[0-9]+==ERROR|Done)' ; \
+	        >$(FUZZ_O)/$$n.log 2>&1; then \
+	        tail -n 40 $(FUZZ_O)/$$n.log; \
+	        echo "fuzz: $$n FAILED (input in $(FUZZ_O)/$$n-*)"; exit 1; \
+	    fi; \
+	    grep -E '^Done' $(FUZZ_O)/$$n.log; \
 	done
 
 install: all
