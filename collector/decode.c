@@ -192,6 +192,10 @@ dec_internal(const char *msg, size_t len, struct record *ev)
 		{ "sender", "vigil.sender" },
 		{ "other", "vigil.other" },
 		{ "reason", "event.reason" },
+		{ "stream", "vigil.stream" },
+		{ "first", "vigil.gap.first" },
+		{ "last", "vigil.gap.last" },
+		{ "missing", "vigil.gap.count" },
 	};
 	const char		*p = msg, *end = msg + len, *w, *eq;
 	struct record_mark	 mk;

@@ -65,6 +65,8 @@ struct store_txn {
 	size_t			 npents;
 	struct pfact		*facts;		/* PLACE_FACTS_MAX */
 	int32_t			 phash[PHASH];
+	store_eventfn		 evfn;		/* each new event, decoded */
+	void			*evarg;
 };
 
 int
@@ -390,6 +392,13 @@ store_txn_reset(struct store_txn *t)
 	t->nevents = 0;
 }
 
+void
+store_txn_set_eventfn(struct store_txn *t, store_eventfn fn, void *arg)
+{
+	t->evfn = fn;
+	t->evarg = arg;
+}
+
 size_t
 store_txn_events(const struct store_txn *t)
 {
@@ -578,6 +587,9 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 			    t, ev->f[f].name, ev->f[f].val, ev->f[f].len,
 			    hour, k)) != 0)
 				goto out;
+		/* after indexing: what the hook adds is not indexed */
+		if (t->evfn != NULL)
+			t->evfn(t->evarg, ev, meta, stream, first + k);
 	}
 	if ((r = keys_block(&t->key, &ref)) != 0)
 		goto out;

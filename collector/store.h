@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "keys.h"
 #include "proto.h"
+#include "record.h"
 
 struct store;
 struct store_txn;
@@ -77,6 +78,14 @@ int	store_txn_gap(struct store_txn *, uint32_t stream, uint64_t first,
  * the transaction is then unchanged and may be committed again. */
 int	store_txn_commit(struct store_txn *, char *err, size_t errlen);
 size_t	store_txn_events(const struct store_txn *);
+/*
+ * Called for every new event store_txn_add stores, after it is decoded,
+ * placed and indexed (the rules engine): the record may be changed, it is
+ * not stored again.  NULL turns it off.
+ */
+typedef void (*store_eventfn)(void *arg, struct record *,
+	    const struct stream_meta *, uint32_t stream, uint64_t seq);
+void	store_txn_set_eventfn(struct store_txn *, store_eventfn, void *);
 
 /* Reading. */
 struct store_iter *store_iter_new(struct store *);

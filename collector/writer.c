@@ -16,6 +16,7 @@
 #include <event2/thread.h>
 
 #include "err.h"
+#include "internal.h"
 #include "log.h"
 #include "stats.h"
 #include "writer.h"
@@ -34,6 +35,8 @@ struct writer {
 	pthread_cond_t		 cv;
 	struct wjobq		 q, done;
 	int			 stop;
+	uint32_t		 istream;	/* internal stream, or MAX */
+	struct buf		 ibuf;
 };
 
 void
@@ -77,6 +80,8 @@ writer_new(struct store *st, struct event_base *base, writer_donefn fn,
 	w->arg = arg;
 	TAILQ_INIT(&w->q);
 	TAILQ_INIT(&w->done);
+	w->istream = UINT32_MAX;
+	buf_init(&w->ibuf, PROTO_FRAME_MAX);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if ((w->txn = store_txn_new(st)) == NULL ||
@@ -88,16 +93,68 @@ writer_new(struct store *st, struct event_base *base, writer_donefn fn,
 	return w;
 }
 
+/*
+ * A gap (sequences a shipper reported lost, or a jump the store saw)
+ * becomes an event of the collector's internal stream in the same write,
+ * so that searches and rules see it:
+ *   event=sequence_gap sender=H stream=PATH first=N last=M missing=K
+ *   reason=R
+ */
+static void
+gap_event(struct writer *w, uint32_t stream, uint64_t first, uint64_t last,
+    const char *reason, size_t reasonlen, int64_t now)
+{
+	struct stream_meta	 m;
+	struct proto_batch	 b;
+	char			 msg[1600], why[64];
+	uint32_t		 stored, dups;
+	uint64_t		 gap;
+	size_t			 i;
+
+	if (store_stream_meta(w->st, stream, &m) != 0)
+		return;
+	if (w->istream == UINT32_MAX && internal_stream(w->st,
+	    &w->istream) != 0) {
+		w->istream = UINT32_MAX;
+		return;
+	}
+	if (stream == w->istream)
+		return;
+	/* values are space-separated words */
+	for (i = 0; m.name[i] != '\0'; i++)
+		if (m.name[i] == ' ' || (unsigned char)m.name[i] < 0x20)
+			m.name[i] = '_';
+	for (i = 0; i < reasonlen && i < sizeof(why) - 1; i++)
+		why[i] = reason[i] == ' ' || (unsigned char)reason[i] < 0x21 ?
+		    '_' : reason[i];
+	why[i] = '\0';
+	snprintf(msg, sizeof(msg), "event=sequence_gap sender=%s stream=%s "
+	    "first=%llu last=%llu missing=%llu reason=%s", m.sender, m.name,
+	    (unsigned long long)first, (unsigned long long)last,
+	    (unsigned long long)(last - first + 1), why[0] ? why : "-");
+	if (internal_batch(&w->ibuf, now, msg, &b) == 0)
+		(void)store_txn_add(w->txn, w->istream, &b, now, 0, &stored,
+		    &dups, &gap);
+}
+
 static void
 run_job(struct writer *w, struct wjob *j)
 {
-	if (j->kind == WJOB_GAP)
+	if (j->kind == WJOB_GAP) {
 		j->status = store_txn_gap(w->txn, j->stream, j->gap.first_seq,
 		    j->gap.last_seq, j->gap.first_us, j->gap.last_us,
 		    j->gap.reason, j->gap.reasonlen);
-	else
+		if (j->status == 0)
+			gap_event(w, j->stream, j->gap.first_seq,
+			    j->gap.last_seq, j->gap.reason, j->gap.reasonlen,
+			    j->recv_us);
+	} else {
 		j->status = store_txn_add(w->txn, j->stream, &j->batch,
 		    j->recv_us, j->tzoff, &j->stored, &j->dups, &j->gapn);
+		if (j->status == 0 && j->gapn > 0)
+			gap_event(w, j->stream, j->batch.first_seq - j->gapn,
+			    j->batch.first_seq - 1, "missing", 7, j->recv_us);
+	}
 }
 
 static void *
@@ -195,6 +252,7 @@ writer_free(struct writer *w)
 	writer_donecb(-1, 0, w);
 	event_free(w->doneev);
 	store_txn_free(w->txn);
+	buf_clear(&w->ibuf);
 	pthread_mutex_destroy(&w->mtx);
 	pthread_cond_destroy(&w->cv);
 	free(w);

@@ -73,6 +73,15 @@ test_expect_success 'a sequence jump is counted as a gap' '
 	grep -q "\"duplicates\":150" "$T/status.json"
 '
 
+test_expect_success 'the gap is a searchable event of the collector' '
+	vigil_cli search --json event.action:sequence_gap >"$T/gap.json" &&
+	test "$(wc -l <"$T/gap.json")" -eq 1 &&
+	grep -q "\"vigil.gap.first\":\"151\"" "$T/gap.json" &&
+	grep -q "\"vigil.gap.last\":\"160\"" "$T/gap.json" &&
+	grep -q "\"vigil.gap.count\":\"10\"" "$T/gap.json" &&
+	grep -q "\"vigil.stream\":\"/var/log/auth.log\"" "$T/gap.json"
+'
+
 test_expect_success 'protocol errors are counted' '
 	grep -q "\"protocol_errors\":9" "$T/status.json"
 '
