@@ -47,7 +47,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(O)/tests/replay_%,$(FUZZ_SRC))
-TOOLS	:= $(O)/tests/loadgen
+TOOLS	:= $(O)/tests/loadgen $(O)/tests/tamper
 
 all: $(PROGS)
 
@@ -80,8 +80,8 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBS)
 $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(LDLIBS)
 
-$(O)/tests/%: $(O)/tests/tools/%.o $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LDLIBS)
+$(O)/tests/%: $(O)/tests/tools/%.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 tests: $(UNIT_BINS) $(REPLAY_BINS) $(TOOLS)
 

@@ -30,6 +30,7 @@
 #include "search.h"
 #include "stats.h"
 #include "store.h"
+#include "verify.h"
 
 struct ctl {
 	struct evconnlistener	*lev;
@@ -310,6 +311,34 @@ serve_agg(struct client *cl, struct out *o, const struct ctl_req *rq,
 }
 
 /* vm_list, vm_where, vm_intervals (placement.c) */
+/* "verify" {host}: the hash chains (verify.c); ends with totals. */
+static void
+serve_verify(struct client *cl, struct out *o, const struct ctl_req *rq)
+{
+	struct verify_stats	vs;
+	struct buf		b;
+	struct json		j;
+
+	if (verify_run(cl->ctl->st, rq->host[0] ? rq->host : NULL, out_line,
+	    o, &vs) != 0) {
+		reply_error(o, "verify failed: out of memory");
+		return;
+	}
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_obj_open(&j);
+	json_key(&j, "_end");
+	json_obj_open(&j);
+	json_key_int(&j, "streams", (int64_t)vs.streams);
+	json_key_int(&j, "blocks", (int64_t)vs.blocks);
+	json_key_int(&j, "events", (int64_t)vs.events);
+	json_key_int(&j, "problems", (int64_t)vs.problems);
+	json_obj_close(&j);
+	json_obj_close(&j);
+	out_line(o, (const char *)b.d, b.len);
+	buf_clear(&b);
+}
+
 static void
 serve_vm(struct client *cl, struct out *o, const struct ctl_req *rq)
 {
@@ -410,6 +439,10 @@ serve(struct client *cl, struct out *o)
 	}
 	if (strncmp(rq.op, "vm_", 3) == 0) {
 		serve_vm(cl, o, &rq);
+		goto out;
+	}
+	if (strcmp(rq.op, "verify") == 0) {
+		serve_verify(cl, o, &rq);
 		goto out;
 	}
 	if (strcmp(rq.op, "search") != 0 && strcmp(rq.op, "tail") != 0) {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "err.h"
 #include "keys.h"
 
@@ -249,4 +251,57 @@ keys_stream_clear(struct stream_rec *s)
 	free(s->role);
 	free(s->vm_uuid);
 	memset(s, 0, sizeof(*s));
+}
+
+int
+keys_chain(struct buf *b, char kind, const struct blockref *ref)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, (uint8_t)kind)) != 0)
+		return r;
+	return put_ref(b, ref);
+}
+
+int
+keys_chain_hash(const uint8_t *prev, const struct blockref *ref,
+    const uint8_t *block, size_t len, uint8_t *out)
+{
+	EVP_MD_CTX	*c;
+	uint8_t		 r[KEYS_BLOCKREF];
+	unsigned int	 n = 0;
+	int		 ok;
+
+	be32_put(r, ref->stream);
+	be64_put(r + 4, ref->first_seq);
+	if ((c = EVP_MD_CTX_new()) == NULL)
+		return ERR_NOMEM;
+	ok = EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(c, prev, CHAIN_HASH) == 1 &&
+	    EVP_DigestUpdate(c, r, sizeof(r)) == 1 &&
+	    EVP_DigestUpdate(c, block, len) == 1 &&
+	    EVP_DigestFinal_ex(c, out, &n) == 1 && n == CHAIN_HASH;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : ERR_STORE;
+}
+
+void
+keys_link_encode(uint8_t *out, const struct chain_link *l)
+{
+	out[0] = 1;
+	be32_put(out + 1, l->count);
+	memcpy(out + 5, l->prev, CHAIN_HASH);
+	memcpy(out + 5 + CHAIN_HASH, l->hash, CHAIN_HASH);
+}
+
+int
+keys_link_decode(const uint8_t *p, size_t len, struct chain_link *l)
+{
+	if (len != CHAIN_LINK || p[0] != 1)
+		return ERR_FORMAT;
+	l->count = be32_get(p + 1);
+	memcpy(l->prev, p + 5, CHAIN_HASH);
+	memcpy(l->hash, p + 5 + CHAIN_HASH, CHAIN_HASH);
+	return 0;
 }

@@ -17,6 +17,11 @@
  *   "R" u64 commit                        -> u32 stream u64 first_seq
  *                                            (ingest order, for tail)
  *   "G" u32 stream u64 first u64 last     -> gap record
+ *   "H" u32 stream u64 first_seq          -> chain link of block B (same
+ *                                            ref): u8 1, u32 events,
+ *                                            prev hash[32], hash[32]
+ *   "X" u32 stream u64 first_seq          -> hash[32] of a block that
+ *                                            retention deleted
  *   "F" uuid u64 ts host 0 u8 kind        -> VM placement fact
  *   "N" host 0 dev 0 u64 ts               -> vnet device owner (uuid, name)
  *   "C" mac u64 ts                        -> MAC address owner (uuid, name)
@@ -58,6 +63,25 @@ int	keys_posting_prefix(struct buf *, const char *field, const char *val,
 int	keys_time(struct buf *, uint32_t hour, const struct blockref *);
 int	keys_ingest(struct buf *, uint64_t commit);
 int	keys_gap(struct buf *, uint32_t stream, uint64_t first, uint64_t last);
+/* 'H' (chain link) or 'X' (retention mark) key of a block. */
+int	keys_chain(struct buf *, char kind, const struct blockref *);
+
+/*
+ * Hash chain of a stream's blocks (docs/storage.md, "Tamper evidence"):
+ * hash = SHA-256(prev || u32 stream || u64 first_seq || block value);
+ * prev of a stream's first block is all zero.
+ */
+#define CHAIN_HASH	32
+#define CHAIN_LINK	(1 + 4 + 2 * CHAIN_HASH)
+struct chain_link {
+	uint32_t	count;
+	uint8_t		prev[CHAIN_HASH];
+	uint8_t		hash[CHAIN_HASH];
+};
+int	keys_chain_hash(const uint8_t *prev, const struct blockref *,
+	    const uint8_t *block, size_t len, uint8_t *out);
+void	keys_link_encode(uint8_t *out, const struct chain_link *);
+int	keys_link_decode(const uint8_t *, size_t, struct chain_link *);
 
 /*
  * Decode the hour and block reference at the end of a P or T key.

@@ -107,17 +107,34 @@ struct delq {
 	int			 r;
 };
 
+/* Commit the batch once it is big enough. */
 static void
-delq_key(struct delq *q, const void *k, size_t len)
+delq_more(struct delq *q)
 {
 	char err[256];
 
-	if (q->r != 0)
-		return;
-	store_del_key(q->d, k, len);
 	if (store_del_count(q->d) >= RETENTION_BATCH &&
 	    (q->r = store_del_commit(q->d, err, sizeof(err))) != 0)
 		log_warnx("retention: delete: %s", err);
+}
+
+static void
+delq_key(struct delq *q, const void *k, size_t len)
+{
+	if (q->r != 0)
+		return;
+	store_del_key(q->d, k, len);
+	delq_more(q);
+}
+
+static void
+delq_put(struct delq *q, const void *k, size_t klen, const void *v,
+    size_t vlen)
+{
+	if (q->r != 0)
+		return;
+	store_del_put(q->d, k, klen, v, vlen);
+	delq_more(q);
 }
 
 static int
@@ -260,6 +277,7 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
 	size_t			 kl, vl, i, j, nst;
 	uint64_t		 last = 0;
 	long			 x;
+	struct chain_link	 link;
 
 	buf_init(&key, 0);
 	buf_init(&lim, 0);
@@ -271,6 +289,14 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
 		keys_block(&key, &refs[i]);
 		delq_key(q, key.d, key.len);
 		rs->blocks++;
+		/* its chain link goes; a mark keeps its hash for verify */
+		keys_chain(&key, 'H', &refs[i]);
+		if (store_get(st, key.d, key.len, &lim) == 0 &&
+		    keys_link_decode(lim.d, lim.len, &link) == 0) {
+			delq_key(q, key.d, key.len);
+			keys_chain(&key, 'X', &refs[i]);
+			delq_put(q, key.d, key.len, link.hash, CHAIN_HASH);
+		}
 	}
 	if ((it = store_iter_new(st)) == NULL) {
 		buf_clear(&key);

@@ -38,11 +38,21 @@ struct store {
 	struct stream_rec	*streams;
 	uint32_t		 nstreams, capstreams;
 	uint64_t		 commit;	/* last R number used */
+	struct head		*heads;		/* chain heads, by stream */
+	uint32_t		 nheads;
+};
+
+/* the hash of a stream's last block (keys.h, chain) */
+struct head {
+	int		loaded;
+	uint8_t		h[CHAIN_HASH];
 };
 
 struct pend {
 	uint32_t	stream;
 	uint64_t	next_seq;
+	int		has_head;
+	uint8_t		head[CHAIN_HASH];
 };
 
 /* posting accumulator for one block */
@@ -197,6 +207,7 @@ store_close(struct store *st)
 		leveldb_writeoptions_destroy(st->wsync);
 	if (st->ropts)
 		leveldb_readoptions_destroy(st->ropts);
+	free(st->heads);
 	for (i = 0; i < st->nstreams; i++)
 		keys_stream_clear(&st->streams[i]);
 	free(st->streams);
@@ -405,6 +416,9 @@ store_txn_events(const struct store_txn *t)
 	return t->nevents;
 }
 
+static void	wb_put(struct store_txn *, const struct buf *, const void *,
+		    size_t);
+
 /* next_seq of a stream as this transaction sees it */
 static uint64_t
 txn_next_seq(struct store_txn *t, uint32_t stream, size_t *pi)
@@ -430,7 +444,11 @@ txn_set_next_seq(struct store_txn *t, uint32_t stream, size_t pi,
 {
 	struct pend *np;
 
-	if (pi != SIZE_MAX) {
+	if (pi == SIZE_MAX)
+		for (pi = 0; pi < t->npend; pi++)
+			if (t->pend[pi].stream == stream)
+				break;
+	if (pi < t->npend) {
 		t->pend[pi].next_seq = next;
 		return 0;
 	}
@@ -444,7 +462,85 @@ txn_set_next_seq(struct store_txn *t, uint32_t stream, size_t pi,
 	}
 	t->pend[t->npend].stream = stream;
 	t->pend[t->npend].next_seq = next;
+	t->pend[t->npend].has_head = 0;
 	t->npend++;
+	return 0;
+}
+
+/* The stream's chain head as committed: the hash of its last H link. */
+static void
+store_head(struct store *st, uint32_t stream, uint8_t *out)
+{
+	leveldb_iterator_t	*it;
+	struct blockref		 ref = { stream + 1, 0 };
+	struct chain_link	 l;
+	struct buf		 k;
+	const char		*kk, *vv;
+	size_t			 kl, vl;
+
+	pthread_mutex_lock(&st->mtx);
+	if (stream < st->nheads && st->heads[stream].loaded) {
+		memcpy(out, st->heads[stream].h, CHAIN_HASH);
+		pthread_mutex_unlock(&st->mtx);
+		return;
+	}
+	pthread_mutex_unlock(&st->mtx);
+	memset(out, 0, CHAIN_HASH);
+	buf_init(&k, 0);
+	it = leveldb_create_iterator(st->db, st->ropts);
+	if (stream == UINT32_MAX)
+		leveldb_iter_seek(it, "I", 1);
+	else if (keys_chain(&k, 'H', &ref) == 0)
+		leveldb_iter_seek(it, (const char *)k.d, k.len);
+	if (leveldb_iter_valid(it))
+		leveldb_iter_prev(it);
+	else
+		leveldb_iter_seek_to_last(it);
+	if (leveldb_iter_valid(it)) {
+		kk = leveldb_iter_key(it, &kl);
+		vv = leveldb_iter_value(it, &vl);
+		if (kl == 1 + KEYS_BLOCKREF && kk[0] == 'H' &&
+		    be32_get((const uint8_t *)kk + 1) == stream &&
+		    keys_link_decode((const uint8_t *)vv, vl, &l) == 0)
+			memcpy(out, l.hash, CHAIN_HASH);
+	}
+	leveldb_iter_destroy(it);
+	buf_clear(&k);
+}
+
+/* Link block ref (its encoded value blk) into its stream's chain. */
+static int
+txn_chain(struct store_txn *t, const struct blockref *ref, uint32_t n,
+    const uint8_t *blk, size_t len)
+{
+	struct chain_link	 l;
+	uint8_t			 v[CHAIN_LINK];
+	size_t			 i;
+	uint64_t		 next;
+	int			 r;
+
+	for (i = 0; i < t->npend; i++)
+		if (t->pend[i].stream == ref->stream)
+			break;
+	if (i == t->npend) {
+		next = txn_next_seq(t, ref->stream, &i);
+		if ((r = txn_set_next_seq(t, ref->stream, SIZE_MAX, next)) !=
+		    0)
+			return r;
+		i = t->npend - 1;
+	}
+	if (!t->pend[i].has_head) {
+		store_head(t->st, ref->stream, t->pend[i].head);
+		t->pend[i].has_head = 1;
+	}
+	l.count = n;
+	memcpy(l.prev, t->pend[i].head, CHAIN_HASH);
+	if ((r = keys_chain_hash(l.prev, ref, blk, len, l.hash)) != 0 ||
+	    (r = keys_chain(&t->key, 'H', ref)) != 0)
+		return r;
+	keys_link_encode(v, &l);
+	wb_put(t, &t->key, v, sizeof(v));
+	memcpy(t->pend[i].head, l.hash, CHAIN_HASH);
 	return 0;
 }
 
@@ -594,6 +690,8 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	if ((r = keys_block(&t->key, &ref)) != 0)
 		goto out;
 	wb_put(t, &t->key, t->val.d, t->val.len);
+	if ((r = txn_chain(t, &ref, n, t->val.d, t->val.len)) != 0)
+		goto out;
 	for (i = 0; i < (size_t)t->npents; i++) {
 		struct pent *p = &t->pents[i];
 
@@ -742,9 +840,27 @@ store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 		return ERR_STORE;
 	}
 	pthread_mutex_lock(&t->st->mtx);
-	for (i = 0; i < t->npend; i++)
-		t->st->streams[t->pend[i].stream].next_seq =
-		    t->pend[i].next_seq;
+	for (i = 0; i < t->npend; i++) {
+		struct pend *p = &t->pend[i];
+
+		t->st->streams[p->stream].next_seq = p->next_seq;
+		if (!p->has_head)
+			continue;
+		if (p->stream >= t->st->nheads) {
+			uint32_t	 nn = p->stream + 64;
+			struct head	*nh;
+
+			if ((nh = reallocarray(t->st->heads, nn,
+			    sizeof(*nh))) == NULL)
+				continue;	/* reloaded from the store */
+			memset(nh + t->st->nheads, 0,
+			    (nn - t->st->nheads) * sizeof(*nh));
+			t->st->heads = nh;
+			t->st->nheads = nn;
+		}
+		t->st->heads[p->stream].loaded = 1;
+		memcpy(t->st->heads[p->stream].h, p->head, CHAIN_HASH);
+	}
 	t->st->commit += t->ncommit;
 	pthread_mutex_unlock(&t->st->mtx);
 	store_txn_reset(t);
@@ -806,21 +922,13 @@ store_iter_value(struct store_iter *i, size_t *len)
 }
 
 int
-store_get_block(struct store *st, const struct blockref *ref,
-    struct buf *out)
+store_get(struct store *st, const void *key, size_t klen, struct buf *out)
 {
-	struct buf	 k;
-	char		*v, *lerr = NULL;
-	size_t		 vl;
-	int		 r;
+	char	*v, *lerr = NULL;
+	size_t	 vl;
+	int	 r;
 
-	buf_init(&k, 0);
-	if ((r = keys_block(&k, ref)) != 0) {
-		buf_clear(&k);
-		return r;
-	}
-	v = leveldb_get(st->db, st->ropts, (char *)k.d, k.len, &vl, &lerr);
-	buf_clear(&k);
+	v = leveldb_get(st->db, st->ropts, key, klen, &vl, &lerr);
 	if (lerr != NULL) {
 		log_warnx("store get: %s", lerr);
 		leveldb_free(lerr);
@@ -831,6 +939,20 @@ store_get_block(struct store *st, const struct blockref *ref,
 	buf_reset(out);
 	r = buf_put(out, v, vl);
 	leveldb_free(v);
+	return r;
+}
+
+int
+store_get_block(struct store *st, const struct blockref *ref,
+    struct buf *out)
+{
+	struct buf	 k;
+	int		 r;
+
+	buf_init(&k, 0);
+	if ((r = keys_block(&k, ref)) == 0)
+		r = store_get(st, k.d, k.len, out);
+	buf_clear(&k);
 	return r;
 }
 
@@ -859,6 +981,14 @@ void
 store_del_key(struct store_del *d, const void *key, size_t len)
 {
 	leveldb_writebatch_delete(d->wb, key, len);
+	d->n++;
+}
+
+void
+store_del_put(struct store_del *d, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	leveldb_writebatch_put(d->wb, key, klen, val, vlen);
 	d->n++;
 }
 

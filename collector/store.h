@@ -95,6 +95,9 @@ int	store_iter_valid(struct store_iter *);
 void	store_iter_next(struct store_iter *);
 const uint8_t *store_iter_key(struct store_iter *, size_t *len);
 const uint8_t *store_iter_value(struct store_iter *, size_t *len);
+/* Fetch any value into out (replaced).  ERR_NOTFOUND when absent. */
+int	store_get(struct store *, const void *key, size_t klen,
+	    struct buf *out);
 /* Fetch a block into out (replaced).  ERR_NOTFOUND when absent. */
 int	store_get_block(struct store *, const struct blockref *,
 	    struct buf *out);
@@ -105,6 +108,9 @@ int	store_get_block(struct store *, const struct blockref *,
 struct store_del;
 struct store_del *store_del_new(struct store *);
 void	store_del_key(struct store_del *, const void *key, size_t len);
+/* A put in the same atomic batch (retention marks; repair tools). */
+void	store_del_put(struct store_del *, const void *key, size_t klen,
+	    const void *val, size_t vlen);
 size_t	store_del_count(const struct store_del *);
 int	store_del_commit(struct store_del *, char *err, size_t errlen);
 void	store_del_free(struct store_del *);

@@ -22,6 +22,7 @@
 #include "agg.h"
 #include "buf.h"
 #include "cli.h"
+#include "cli_verify.h"
 #include "cli_vm.h"
 #include "json.h"
 #include "query.h"
@@ -43,6 +44,7 @@ usage(void)
 	    "  count [--by FIELD] [--interval 1h] [--since T] [--until T]\n"
 	    "        [--limit N] [--json] [QUERY]   histogram of events\n"
 	    "  compact                    compact the whole store now\n"
+	    "  verify [--host H] [--json] check the stored hash chains\n"
 	    "  vm list | history VM | where VM --at T | report ...\n"
 	    "                             VM lifecycle audits (docs/vm.md)\n"
 	    "  host guests HOST [--since T] [--until T]\n"
@@ -710,6 +712,8 @@ main(int argc, char *argv[])
 		return cmd_agg(argc - i, argv + i, 0);
 	if (strcmp(argv[i], "compact") == 0)
 		return cmd_compact(argc - i, argv + i);
+	if (strcmp(argv[i], "verify") == 0)
+		return cli_verify(argc - i, argv + i, sockpath);
 	if (strcmp(argv[i], "help") == 0)
 		usage();
 	fprintf(stderr, "vigil: unknown command '%s'\n", argv[i]);

@@ -126,7 +126,9 @@ test_expect_success 'retention-age 1d: old events go, new ones stay' '
 	vigil_cli search --json --limit 10000 new0 >"$T/s-new.json" &&
 	test "$(lines "$T/s-new.json")" = 60 &&
 	test "$(jtotal count --interval 1d)" = 300 &&
-	test "$(jtotal top source.ip)" = 300
+	test "$(jtotal top source.ip)" = 300 &&
+	vigil_cli verify >"$T/verify-age.out" &&
+	grep -q ": 0 problems" "$T/verify-age.out"
 '
 
 test_expect_success 'the store shrank' '
@@ -157,7 +159,9 @@ test_expect_success 'retention-size deletes the oldest hours, keeps the newest' 
 	vigil_cli search --json --limit 1 sz >"$T/newest.json" &&
 	grep -q "$(date -u -d @$((OLD + 86400 + 8999 * 8)) +%Y-%m-%dT%H:%M:%S)" \
 	    "$T/newest.json" &&
-	! echo "$first" | grep -q "$(date -u -d @$((OLD + 86400)) +%Y-%m-%dT%H:)"
+	! echo "$first" | grep -q "$(date -u -d @$((OLD + 86400)) +%Y-%m-%dT%H:)" &&
+	vigil_cli verify >"$T/verify-size.out" &&
+	grep -q ": 0 problems" "$T/verify-size.out"
 '
 
 test_done

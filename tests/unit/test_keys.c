@@ -294,6 +294,58 @@ test_stream(void)
 	buf_clear(&b);
 }
 
+static void
+test_chain(void)
+{
+	struct chain_link	 l, m;
+	struct blockref		 a = { 1, 1 }, b = { 1, 257 };
+	uint8_t			 zero[CHAIN_HASH] = { 0 }, h1[CHAIN_HASH];
+	uint8_t			 h2[CHAIN_HASH], h3[CHAIN_HASH], v[CHAIN_LINK];
+	const uint8_t		 blk[] = "block bytes";
+
+	T_INT(keys_chain_hash(zero, &a, blk, sizeof(blk), h1), 0);
+	T_INT(keys_chain_hash(zero, &a, blk, sizeof(blk), h2), 0);
+	T_OK(memcmp(h1, h2, CHAIN_HASH) == 0);		/* deterministic */
+	T_INT(keys_chain_hash(zero, &b, blk, sizeof(blk), h2), 0);
+	T_OK(memcmp(h1, h2, CHAIN_HASH) != 0);		/* the ref counts */
+	T_INT(keys_chain_hash(h1, &a, blk, sizeof(blk), h3), 0);
+	T_OK(memcmp(h1, h3, CHAIN_HASH) != 0);		/* and prev */
+	T_INT(keys_chain_hash(zero, &a, blk, sizeof(blk) - 1, h3), 0);
+	T_OK(memcmp(h1, h3, CHAIN_HASH) != 0);		/* and every byte */
+	/* the documented formula (docs/storage.md), checked with Python's
+	 * hashlib: sha256(zero[32] || be32 1 || be64 1 || "block bytes\0") */
+	{
+		static const uint8_t want[CHAIN_HASH] = {
+		    0x9a, 0x98, 0x21, 0x51, 0x4f, 0x06, 0xbb, 0xc5,
+		    0x91, 0x5f, 0x55, 0x8f, 0xf0, 0x0f, 0x4c, 0x62,
+		    0xcd, 0x39, 0xef, 0x03, 0xe7, 0xb1, 0xae, 0xc1,
+		    0x53, 0x0a, 0xc1, 0x0c, 0x54, 0x9a, 0x91, 0x0b
+		};
+
+		T_OK(memcmp(h1, want, CHAIN_HASH) == 0);
+	}
+	memset(&l, 0, sizeof(l));
+	l.count = 256;
+	memcpy(l.prev, h1, CHAIN_HASH);
+	memcpy(l.hash, h2, CHAIN_HASH);
+	keys_link_encode(v, &l);
+	T_INT(keys_link_decode(v, sizeof(v), &m), 0);
+	T_INT(m.count, 256);
+	T_OK(memcmp(&l, &m, sizeof(l)) == 0);
+	T_INT(keys_link_decode(v, sizeof(v) - 1, &m), ERR_FORMAT);
+	v[0] = 2;
+	T_INT(keys_link_decode(v, sizeof(v), &m), ERR_FORMAT);
+	{
+		struct buf k;
+
+		buf_init(&k, 0);
+		T_INT(keys_chain(&k, 'H', &a), 0);
+		T_INT(k.len, 13);
+		T_OK(k.d[0] == 'H' && k.d[4] == 1 && k.d[12] == 1);
+		buf_clear(&k);
+	}
+}
+
 int
 main(void)
 {
@@ -302,5 +354,6 @@ main(void)
 	test_limits();
 	test_decode();
 	test_stream();
+	test_chain();
 	return TEST_DONE();
 }
