@@ -33,6 +33,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "internal.h"
 #include "log.h"
 #include "placement.h"
 #include "query.h"
@@ -294,53 +295,30 @@ static void
 session_internal(struct session *s, const char *fmt, ...)
 {
 	static uint32_t	 stream = UINT32_MAX;
-	static char	 host[256];
 	struct wjob	*j;
 	struct buf	 b;
-	size_t		 mark;
-	uint64_t	 next;
 	va_list		 ap;
-	char		 msg[1024], ts[40], line[1400];
+	char		 msg[1024];
 	int64_t		 now = now_us();
 
-	if (stream == UINT32_MAX) {
-		if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
-			snprintf(host, sizeof(host), "collector");
-		host[sizeof(host) - 1] = '\0';
-		if (store_stream_lookup(s->l->cfg.store, host, "internal",
-		    "vigil-collector", "vigil", "collector", "", &stream,
-		    &next) != 0) {
-			stream = UINT32_MAX;
-			return;
-		}
+	if (stream == UINT32_MAX &&
+	    internal_stream(s->l->cfg.store, &stream) != 0) {
+		stream = UINT32_MAX;
+		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	time_format(now, ts, sizeof(ts));
-	snprintf(line, sizeof(line), "%s %s vigil-collector: %s", ts, host,
-	    msg);
 	buf_init(&b, PROTO_FRAME_MAX);
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    proto_batch_begin(&b, 0, 0, &mark) != 0 ||
-	    proto_batch_add(&b, mark, now, line, strlen(line)) != 0 ||
-	    proto_batch_end(&b, mark) != 0) {
+	    internal_batch(&b, now, msg, &j->batch) != 0) {
 		free(j);
 		buf_clear(&b);
 		return;
 	}
-	j->plen = b.len - mark - PROTO_FRAME_HDR;
-	if ((j->payload = malloc(j->plen)) == NULL) {
-		free(j);
-		buf_clear(&b);
-		return;
-	}
-	memcpy(j->payload, b.d + mark + PROTO_FRAME_HDR, j->plen);
-	buf_clear(&b);
-	if (proto_batch_decode(j->payload, j->plen, &j->batch) != 0) {
-		wjob_free(j);
-		return;
-	}
+	/* the job owns the payload: keep the buffer's storage */
+	j->payload = b.d;
+	j->plen = b.len;
 	j->kind = WJOB_BATCH;
 	j->stream = stream;
 	j->noack = 1;
