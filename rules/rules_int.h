@@ -240,7 +240,32 @@ int	lex_error(struct lex *, int line, int col, const char *, ...)
 int	lex_errtok(struct lex *, const struct tok *, const char *what);
 const char *lex_pos(const struct lex *, int *line, int *col);
 
-/* parse.c */
+/* parse.c: the parser state and helpers shared with rule.c, names.c */
+struct parser {
+	struct ruleset	*rs;
+	struct lex	 lx;
+	const char	*file;		/* in the arena */
+	int		 depth;
+	int		 nconds;
+};
+int	parse_nomem(struct parser *);
+void	*parse_alloc(struct parser *, size_t);		/* in the arena */
+char	*parse_str(struct parser *, const struct tok *);
+int	parse_is(const struct tok *, const char *);
+int	parse_isid(const char *, size_t);
+int	parse_eol(struct parser *);
+int	parse_field(struct parser *, const char **);
+int	parse_duration(struct parser *, int64_t *, const char **text);
+int	parse_count(struct parser *, const struct tok *, uint32_t *);
+int	parse_by(struct parser *, const char **by, int *nby);
+int	parse_values(struct parser *, struct strset *, struct cidrset *);
+int	parse_cmpsv(const void *, const void *);
+int	parse_expr(struct parser *, struct expr **);
+int	rule_parse(struct parser *, const struct tok *);	/* rule.c */
+int	names_list(struct parser *, const struct tok *);	/* names.c */
+int	names_map(struct parser *, const struct tok *);
+int	names_window(struct parser *, const struct tok *);
+int	names_disable(struct parser *);
 int	parse_text(struct ruleset *, const char *file, const char *,
 	    size_t, char *err, size_t errlen);
 int	parse_finish(struct ruleset *, char *err, size_t errlen);
