@@ -33,11 +33,7 @@
 uint64_t
 group_hash(int rule, int kind, const char *key, size_t len)
 {
-	uint64_t h = FNV64_INIT;
-
-	h = fnv64(&rule, sizeof(rule), h);
-	h = fnv64(&kind, sizeof(kind), h);
-	return fnv64(key, len, h);
+	return hash64(key, len, (uint64_t)rule << 1 | (uint64_t)kind);
 }
 
 static void
@@ -360,9 +356,6 @@ make_key(struct rules_engine *e, const struct rule *r, const struct record *ev,
 			v = "";
 			len = 0;
 		}
-		h = fnv64(by[i], strlen(by[i]) + 1, h);
-		h = fnv64(v, len, h);
-		h = fnv64("", 1, h);
 		if (i > 0)
 			key_put(k, " ", 1, &cut);
 		key_put(k, by[i], strlen(by[i]), &cut);
@@ -371,6 +364,15 @@ make_key(struct rules_engine *e, const struct rule *r, const struct record *ev,
 		key_put(k, v, len, &cut);
 		k->voff[i] = (uint16_t)before;
 		k->vlen[i] = (uint16_t)(k->len - before);
+	}
+	for (i = 0; cut && i < nby; i++) {	/* FNV: stable in snapshots */
+		if (getval(e, r, ev, by[i], &v, &len) != 0) {
+			v = "";
+			len = 0;
+		}
+		h = fnv64(by[i], strlen(by[i]) + 1, h);
+		h = fnv64(v, len, h);
+		h = fnv64("", 1, h);
 	}
 	if (cut) {
 		snprintf(tail, sizeof(tail), "~%016llx", (unsigned long long)h);
@@ -389,7 +391,7 @@ getval(struct rules_engine *e, const struct rule *r, const struct record *ev,
 	int i;
 
 	if (ev != NULL)
-		return (*v = record_get(ev, name, len)) == NULL ? -1 : 0;
+		return (*v = rules_fget(ev, name, len)) == NULL ? -1 : 0;
 	for (i = 0; i < r->nby && i < e->gk.nvals; i++)
 		if (strcmp(r->by[i], name) == 0) {
 			*v = e->gk.s + e->gk.voff[i];
@@ -756,9 +758,9 @@ run_rule(struct rules_engine *e, const struct rule *r, struct record *ev,
 	if (make_key(e, r, ev, r->by, r->nby, &e->gk, 0) != 0)
 		return 1;
 	if (r->kind == K_DISTINCT) {
-		if ((v = record_get(ev, r->distinct, &len)) == NULL)
+		if ((v = rules_fget(ev, r->distinct, &len)) == NULL)
 			return 1;
-		vh = fnv64(v, len, FNV64_INIT);
+		vh = hash64(v, len, 0);
 	}
 	h = group_hash(r->index, G_WIN, e->gk.s, e->gk.len);
 	if ((g = group_find(e, r->index, G_WIN, &e->gk, h)) == NULL &&
@@ -786,7 +788,7 @@ candidates(struct rules_engine *e, const struct record *ev)
 
 	for (i = 0; i < rs->nix; i++) {
 		f = &rs->ix[i];
-		if ((v = record_get(ev, f->field, &len)) == NULL)
+		if ((v = rules_fget(ev, f->field, &len)) == NULL)
 			continue;
 		memcpy(e->cand + n, f->any, f->nany * sizeof(int));
 		n += f->nany;
@@ -806,8 +808,16 @@ candidates(struct rules_engine *e, const struct record *ev)
 	}
 	memcpy(e->cand + n, rs->unindexed, rs->nunindexed * sizeof(int));
 	n += rs->nunindexed;
-	if (n > 1)
+	if (n > 32)
 		qsort(e->cand, n, sizeof(int), cmpint);
+	else
+		for (i = 1; i < n; i++) {	/* few: insertion sort */
+			int c = e->cand[i], j = i;
+
+			for (; j > 0 && e->cand[j - 1] > c; j--)
+				e->cand[j] = e->cand[j - 1];
+			e->cand[j] = c;
+		}
 	return n;
 }
 

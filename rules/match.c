@@ -29,6 +29,37 @@ fnv64(const void *p, size_t len, uint64_t h)
 	return h;
 }
 
+/*
+ * A fast 64-bit hash of short keys, 8 bytes at a time (the group table;
+ * never stored, so it may change).  The mixing is murmur3's finalizer.
+ */
+static inline uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t
+hash64(const void *p, size_t len, uint64_t h)
+{
+	const uint8_t	*s = p;
+	uint64_t	 w;
+
+	h ^= len * 0x9e3779b97f4a7c15ULL;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = mix64(h ^ w) + 0x9e3779b97f4a7c15ULL;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	return mix64(h ^ w ^ ((uint64_t)len << 56));
+}
+
 static int
 cmpsv(const struct sv *a, const char *s, size_t len)
 {
@@ -277,7 +308,7 @@ cond(const struct cond *c, struct evalctx *x)
 	case C_DURING:
 		return window_has(c->win, x->ev->ts_us);
 	}
-	if ((v = record_get(x->ev, c->field, &len)) == NULL)
+	if ((v = rules_fget(x->ev, c->field, &len)) == NULL)
 		return c->op == C_NE || c->op == C_NRE;
 	switch (c->op) {
 	case C_EQ:
@@ -297,7 +328,7 @@ cond(const struct cond *c, struct evalctx *x)
 	case C_INMAPK:
 		return map_get(c->map, v, len) != NULL;
 	case C_INMAPV:
-		if ((v2 = record_get(x->ev, c->field2, &len2)) == NULL ||
+		if ((v2 = rules_fget(x->ev, c->field2, &len2)) == NULL ||
 		    (me = map_get(c->map, v2, len2)) == NULL)
 			return 0;
 		return strset_has(&me->vals, v, len);

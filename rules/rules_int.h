@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "record.h"
 
@@ -293,5 +294,26 @@ int	window_has(const struct window *, int64_t ts_us);
 
 uint64_t fnv64(const void *, size_t, uint64_t);
 #define FNV64_INIT	0xcbf29ce484222325ULL
+uint64_t hash64(const void *, size_t, uint64_t);	/* fast, not stored */
+
+/*
+ * record_get with a cheap test of the second byte first: names share
+ * first letters ("event.", "source."), rarely the first two.  The hot
+ * path of matching is finding fields.
+ */
+static inline const char *
+rules_fget(const struct record *ev, const char *name, size_t *len)
+{
+	int i;
+
+	for (i = 0; i < ev->nfields; i++)
+		if (ev->f[i].name[0] == name[0] &&
+		    ev->f[i].name[1] == name[1] &&
+		    strcmp(ev->f[i].name, name) == 0) {
+			*len = ev->f[i].len;
+			return ev->f[i].val;
+		}
+	return NULL;
+}
 
 #endif
