@@ -790,8 +790,10 @@ candidates(struct rules_engine *e, const struct record *ev)
 		f = &rs->ix[i];
 		if ((v = rules_fget(ev, f->field, &len)) == NULL)
 			continue;
-		memcpy(e->cand + n, f->any, f->nany * sizeof(int));
-		n += f->nany;
+		if (f->nany > 0) {
+			memcpy(e->cand + n, f->any, f->nany * sizeof(int));
+			n += f->nany;
+		}
 		lo = 0;
 		hi = f->nvals;
 		while (lo < hi) {	/* the first entry >= v */

@@ -321,8 +321,9 @@ index_rules(struct ruleset *rs)
 					return ERR_NOMEM;
 	}
 	for (k = 0; k < rs->nix; k++)
-		qsort(rs->ix[k].vals, rs->ix[k].nvals, sizeof(struct ixval),
-		    cmpixval);
+		if (rs->ix[k].nvals > 0)
+			qsort(rs->ix[k].vals, rs->ix[k].nvals,
+			    sizeof(struct ixval), cmpixval);
 	return 0;
 }
 
@@ -380,7 +381,8 @@ parse_finish(struct ruleset *rs, char *err, size_t errlen)
 		    want_template(rs, r->message) != 0)
 			return ERR_NOMEM;
 	}
-	qsort(rs->wants, rs->nwants, sizeof(*rs->wants), cmpstr);
+	if (rs->nwants > 0)
+		qsort(rs->wants, rs->nwants, sizeof(*rs->wants), cmpstr);
 	return index_rules(rs);
 }
 

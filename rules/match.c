@@ -260,6 +260,8 @@ capture(struct evalctx *x, const struct regex *re, const char *v)
 	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(x->md);
 	uint32_t	 nov = pcre2_get_ovector_count(x->md);
 	struct record	*ev = x->ev;
+	char		*name;
+	size_t		 nl;
 	int		 i, j, g;
 
 	for (i = 0; i < re->ncaps; i++) {
@@ -276,8 +278,16 @@ capture(struct evalctx *x, const struct regex *re, const char *v)
 			x->undo[x->nundo].val = ev->f[j].val;
 			x->undo[x->nundo++].len = ev->f[j].len;
 		}
-		(void)record_addcopy(ev, re->caps[i].field, v + ov[2 * g],
-		    ov[2 * g + 1] - ov[2 * g]);
+		/* the name too goes into the event: it may outlive the rules */
+		nl = strlen(re->caps[i].field) + 1;
+		if (nl > REC_SCRATCH - ev->scratchlen)
+			continue;
+		name = ev->scratch + ev->scratchlen;
+		memcpy(name, re->caps[i].field, nl);
+		ev->scratchlen += nl;
+		if (record_addcopy(ev, name, v + ov[2 * g],
+		    ov[2 * g + 1] - ov[2 * g]) != 0)
+			ev->scratchlen -= nl;
 	}
 }
 

@@ -200,7 +200,8 @@ names_map(struct parser *p, const struct tok *kw)
 	}
 	if (parse_eol(p) != 0)
 		goto fail;
-	qsort(e, n->map.n, sizeof(*e), cmpmapent);
+	if (n->map.n > 0)
+		qsort(e, n->map.n, sizeof(*e), cmpmapent);
 	for (i = 1; i < n->map.n; i++)
 		if (parse_cmpsv(&e[i - 1].key, &e[i].key) == 0) {
 			lex_error(&p->lx, kw->line, kw->col,

@@ -368,6 +368,12 @@ test_conditions(void)
 	    "\"{user.name} by {auth.method} from {source.ip} {missing}\""),
 	    1);
 	T_STR(msg, "root by password from 10.1.2.3 -");
+	{
+		size_t len;
+
+		/* kept in the event, which outlives the rule set */
+		T_STRN(record_get(&ev, "auth.method", &len), len, "password");
+	}
 	/* a rule that does not match leaves no capture in the event */
 	T_INT(fires("", "message =~ /(?<x__y>Failed)/ and user.name == nobody",
 	    NULL), 0);
