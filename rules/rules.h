@@ -93,7 +93,10 @@ void	rules_engine_free(struct rules_engine *);
 
 /*
  * Evaluate one decoded event.  The record may gain fields (named regex
- * captures).  Absence timers due at or before the event's time fire first.
+ * captures of the rules that matched, names and values copied into its
+ * scratch space).  Absence timers due at or
+ * before the event's time fire first.  Alerts are emitted before this
+ * returns; the alert and its ev are valid only during the callback.
  */
 void	rules_event(struct rules_engine *, struct record *,
 	    const struct rule_ref *);
