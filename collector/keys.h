@@ -21,6 +21,8 @@
  *   "N" host 0 dev 0 u64 ts               -> vnet device owner (uuid, name)
  *   "C" mac u64 ts                        -> MAC address owner (uuid, name)
  *   "A" name 0 uuid                       -> VM name index (placement.c)
+ *   "L" u64 id                            -> alert JSON (alerts.h); an
+ *                                            update rewrites it
  *
  * "hour" is the event time (@timestamp) in hours since the epoch, clamped
  * to [0, 2^32).  Values in "P" keys are lower-cased.
@@ -58,6 +60,9 @@ int	keys_posting_prefix(struct buf *, const char *field, const char *val,
 int	keys_time(struct buf *, uint32_t hour, const struct blockref *);
 int	keys_ingest(struct buf *, uint64_t commit);
 int	keys_gap(struct buf *, uint32_t stream, uint64_t first, uint64_t last);
+int	keys_alert(struct buf *, uint64_t id);
+/* The id of an "L" key; ERR_FORMAT when it is not one. */
+int	keys_decode_alert(const uint8_t *, size_t, uint64_t *id);
 
 /*
  * Decode the hour and block reference at the end of a P or T key.
