@@ -1,0 +1,984 @@
+/*
+ * alertout.c -- alert outputs on the event loop (see alertout.h): the
+ * alert log (O_APPEND, reopened when rotated), programs fed the JSON on
+ * stdin (alert-exec), RFC 5424 syslog datagrams (alert-syslog) and HTTP(S)
+ * POSTs with retries (alert-webhook).  Owns its children, sockets, TLS
+ * context and queues; knows nothing of the store or the rules engine.
+ *
+ * A job is one alert's JSON (plus a trailing LF for the log).  Each exec
+ * and webhook output has its own bounded queue of copies.  A webhook
+ * sends one request at a time: the job in flight (cur) stays until it is
+ * sent, refused (4xx) or out of retries.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "alertout.h"
+#include "alerts.h"
+#include "err.h"
+#include "json.h"
+#include "log.h"
+#include "query.h"
+
+#define REAP_MS		50
+#define BACKOFF_MAX_MS	60000
+
+struct job {
+	TAILQ_ENTRY(job) e;
+	int		 sev, update, attempts;
+	size_t		 len;		/* without the LF */
+	char		 json[];	/* json + "\n" */
+};
+TAILQ_HEAD(jobq, job);
+
+struct child {
+	LIST_ENTRY(child) e;
+	struct alertout	*ao;
+	int		 out;
+	pid_t		 pid;
+	int		 fd;		/* its stdin, -1 once closed */
+	struct event	*wev;
+	struct job	*job;
+	size_t		 off;
+	int64_t		 deadline;
+	int		 killed;
+};
+
+struct xout {
+	struct jobq	 q;
+	int		 nq;
+};
+
+struct sout {
+	int			 fd;
+	struct sockaddr_storage	 sa;
+	socklen_t		 salen;
+	int			 failing;
+};
+
+struct wout {
+	struct alertout			*ao;
+	int				 idx;
+	char				 host[256], path[1024];
+	int				 port, https;
+	struct jobq			 q;
+	int				 nq;
+	struct job			*cur;
+	struct evhttp_connection	*conn, *dead;
+	struct event			*timer;
+	int				 busy;
+	int				 reqerr; /* evhttp error + 1 */
+};
+
+struct alertout {
+	struct event_base	*base;
+	struct alertout_conf	 c;
+	pthread_mutex_t		 mtx;		/* inbox, stats */
+	struct jobq		 inbox;
+	int			 ninbox;
+	struct event		*wake;
+	struct alertout_stats	 st;
+	int			 logfd;
+	dev_t			 logdev;
+	ino_t			 logino;
+	struct xout		 x[ALERTOUT_OUTPUTS_MAX];
+	LIST_HEAD(, child)	 children;
+	int			 nchildren, xnext;
+	struct event		*reap;
+	struct sout		 s[ALERTOUT_OUTPUTS_MAX];
+	char			 hostname[256];
+	struct wout		 w[ALERTOUT_OUTPUTS_MAX];
+	SSL_CTX			*ssl;
+	struct evdns_base	*dns;
+};
+
+#define STAT_ADD(ao, f, n) do {				\
+	pthread_mutex_lock(&(ao)->mtx);			\
+	(ao)->st.f += (n);				\
+	pthread_mutex_unlock(&(ao)->mtx);		\
+} while (0)
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+syslog_open(struct sout *s, const char *target, char *err, size_t errlen)
+{
+	struct addrinfo		 hints, *ai = NULL;
+	struct sockaddr_un	*sun = (struct sockaddr_un *)&s->sa;
+	char			 host[256], port[16];
+	int			 e;
+
+	memset(&s->sa, 0, sizeof(s->sa));
+	if (target[0] == '/') {
+		sun->sun_family = AF_UNIX;
+		snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", target);
+		s->salen = sizeof(*sun);
+	} else {
+		if (alertout_parse_udp(target, host, sizeof(host), port,
+		    sizeof(port)) != 0) {
+			snprintf(err, errlen, "alert-syslog: bad target %s",
+			    target);
+			return -1;
+		}
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_DGRAM;
+		hints.ai_flags = AI_NUMERICSERV;
+		/* once, at start-up: never on the loop */
+		if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
+			snprintf(err, errlen, "alert-syslog %s: %s", target,
+			    gai_strerror(e));
+			return -1;
+		}
+		memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
+		s->salen = ai->ai_addrlen;
+		freeaddrinfo(ai);
+	}
+	s->fd = socket(s->sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (s->fd == -1) {
+		snprintf(err, errlen, "alert-syslog %s: %s", target,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+syslog_send(struct alertout *ao, int i, const struct job *j)
+{
+	struct sout		*s = &ao->s[i];
+	struct alert_view	*av;
+	struct buf		 b;
+
+	if ((av = malloc(sizeof(*av))) == NULL)
+		return;
+	buf_init(&b, ALERTOUT_SYSLOG_MAX * 2);
+	if (alert_parse(j->json, j->len, av) != 0 ||
+	    alertout_syslog_format(&b, wall_us(), ao->hostname, getpid(), av,
+	    j->json, j->len) != 0) {
+		STAT_ADD(ao, syslog_failed, 1);
+		goto out;
+	}
+	if (sendto(s->fd, b.d, b.len, MSG_DONTWAIT | MSG_NOSIGNAL,
+	    (struct sockaddr *)&s->sa, s->salen) == -1) {
+		STAT_ADD(ao, syslog_failed, 1);
+		if (!s->failing)
+			log_warn("alert-syslog %s", ao->c.syslog[i].target);
+		s->failing = 1;
+		goto out;
+	}
+	if (s->failing)
+		log_info("alert-syslog %s: sending again",
+		    ao->c.syslog[i].target);
+	s->failing = 0;
+	STAT_ADD(ao, syslog_sent, 1);
+ out:
+	buf_clear(&b);
+	free(av);
+}
+
+/* ----------------------------------------------------------------- log */
+
+static int
+log_open(struct alertout *ao)
+{
+	struct stat sb;
+
+	if ((ao->logfd = open(ao->c.log_path, O_WRONLY | O_APPEND | O_CREAT |
+	    O_CLOEXEC, 0640)) == -1)
+		return -1;
+	if (fstat(ao->logfd, &sb) == 0) {
+		ao->logdev = sb.st_dev;
+		ao->logino = sb.st_ino;
+	}
+	return 0;
+}
+
+static void
+log_append(struct alertout *ao, const struct job *j)
+{
+	struct stat	sb;
+	ssize_t		w;
+
+	/* rotated (renamed) or removed: start a new file at the path */
+	if (ao->logfd == -1 || stat(ao->c.log_path, &sb) == -1 ||
+	    sb.st_dev != ao->logdev || sb.st_ino != ao->logino) {
+		if (ao->logfd != -1)
+			close(ao->logfd);
+		if (log_open(ao) == -1) {
+			STAT_ADD(ao, log_errors, 1);
+			log_warn("alert-log %s", ao->c.log_path);
+			return;
+		}
+	}
+	/* one write per line: O_APPEND keeps lines whole */
+	w = write(ao->logfd, j->json, j->len + 1);
+	if (w != (ssize_t)j->len + 1) {
+		STAT_ADD(ao, log_errors, 1);
+		log_warn("alert-log %s: write", ao->c.log_path);
+		return;
+	}
+	STAT_ADD(ao, logged, 1);
+}
+
+/* ---------------------------------------------------------------- exec */
+
+static void	exec_pump(struct alertout *);
+
+static void
+child_close_stdin(struct child *ch)
+{
+	if (ch->wev != NULL) {
+		event_free(ch->wev);
+		ch->wev = NULL;
+	}
+	if (ch->fd != -1) {
+		close(ch->fd);
+		ch->fd = -1;
+	}
+}
+
+static void
+child_writecb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct child	*ch = arg;
+	ssize_t		 w;
+
+	(void)ev;
+	while (ch->off < ch->job->len) {
+		w = write(fd, ch->job->json + ch->off, ch->job->len - ch->off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			if (ch->wev != NULL)
+				event_add(ch->wev, NULL);
+			return;
+		}
+		if (w <= 0)
+			break;	/* EPIPE: it did not read it all */
+		ch->off += (size_t)w;
+	}
+	child_close_stdin(ch);
+}
+
+/* In the child between fork and exec: async-signal-safe calls only. */
+static void
+child_exec(int in, char *const argv[])
+{
+	sigset_t	all;
+	int		fd;
+
+	setpgid(0, 0);
+	if (dup2(in, 0) == -1)
+		_exit(126);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 0) != 0)
+#endif
+		for (fd = 3; fd < 4096; fd++)
+			close(fd);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static int
+exec_start(struct alertout *ao, int i, struct job *j)
+{
+	struct child	*ch;
+	int		 p[2];
+	pid_t		 pid;
+
+	if ((ch = calloc(1, sizeof(*ch))) == NULL)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		log_warn("alert-exec: pipe");
+		free(ch);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		log_warn("alert-exec: fork");
+		close(p[0]);
+		close(p[1]);
+		free(ch);
+		return -1;
+	}
+	if (pid == 0)
+		child_exec(p[0], ao->c.exec[i].argv);
+	setpgid(pid, pid);	/* also here: kill(-pid) works at once */
+	close(p[0]);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	ch->ao = ao;
+	ch->out = i;
+	ch->pid = pid;
+	ch->fd = p[1];
+	ch->job = j;
+	ch->deadline = mono_ms() + ao->c.exec_timeout_ms;
+	ch->wev = event_new(ao->base, ch->fd, EV_WRITE, child_writecb, ch);
+	LIST_INSERT_HEAD(&ao->children, ch, e);
+	ao->nchildren++;
+	STAT_ADD(ao, exec_started, 1);
+	child_writecb(ch->fd, EV_WRITE, ch);
+	if (!evtimer_pending(ao->reap, NULL)) {
+		struct timeval tv = { 0, REAP_MS * 1000 };
+
+		evtimer_add(ao->reap, &tv);
+	}
+	return 0;
+}
+
+static void
+child_done(struct alertout *ao, struct child *ch, int status)
+{
+	const char *prog = ao->c.exec[ch->out].argv[0];
+
+	if (ch->killed) {
+		/* counted and logged when killed */
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		STAT_ADD(ao, exec_ok, 1);
+	else {
+		STAT_ADD(ao, exec_failed, 1);
+		if (WIFEXITED(status))
+			log_warnx("alert-exec %s: exit status %d (alert not "
+			    "delivered)", prog, WEXITSTATUS(status));
+		else
+			log_warnx("alert-exec %s: killed by signal %d", prog,
+			    WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+	}
+	child_close_stdin(ch);
+	LIST_REMOVE(ch, e);
+	ao->nchildren--;
+	free(ch->job);
+	free(ch);
+}
+
+static void
+reap_timercb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct alertout	*ao = arg;
+	struct child	*ch, *next;
+	struct timeval	 tv = { 0, REAP_MS * 1000 };
+	int64_t		 now = mono_ms();
+	int		 status;
+	pid_t		 r;
+
+	(void)fd;
+	(void)ev;
+	for (ch = LIST_FIRST(&ao->children); ch != NULL; ch = next) {
+		next = LIST_NEXT(ch, e);
+		r = waitpid(ch->pid, &status, WNOHANG);
+		if (r == ch->pid || (r == -1 && errno == ECHILD)) {
+			child_done(ao, ch, r == ch->pid ? status : 0);
+			continue;
+		}
+		if (!ch->killed && now >= ch->deadline) {
+			kill(-ch->pid, SIGKILL);
+			kill(ch->pid, SIGKILL);
+			ch->killed = 1;
+			STAT_ADD(ao, exec_killed, 1);
+			log_warnx("alert-exec %s: still running after %d ms, "
+			    "killed", ao->c.exec[ch->out].argv[0],
+			    ao->c.exec_timeout_ms);
+		}
+	}
+	exec_pump(ao);
+	if (ao->nchildren > 0)
+		evtimer_add(ao->reap, &tv);
+}
+
+/* Start queued programs while fewer than exec_max run, fairly. */
+static void
+exec_pump(struct alertout *ao)
+{
+	struct job	*j;
+	int		 i, idle = 0;
+
+	while (ao->nchildren < ao->c.exec_max && idle < ao->c.nexec) {
+		i = ao->xnext;
+		ao->xnext = (ao->xnext + 1) % ao->c.nexec;
+		if ((j = TAILQ_FIRST(&ao->x[i].q)) == NULL) {
+			idle++;
+			continue;
+		}
+		idle = 0;
+		TAILQ_REMOVE(&ao->x[i].q, j, e);
+		ao->x[i].nq--;
+		if (exec_start(ao, i, j) != 0) {
+			STAT_ADD(ao, exec_failed, 1);
+			free(j);
+		}
+	}
+}
+
+/* ------------------------------------------------------------- webhook */
+
+static void	webhook_send(struct wout *);
+
+static void
+webhook_timercb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct wout	*w = arg;
+
+	(void)fd;
+	(void)ev;
+	if (w->dead != NULL) {
+		evhttp_connection_free(w->dead);
+		w->dead = NULL;
+	}
+	if (w->busy)
+		return;
+	if (w->cur == NULL && (w->cur = TAILQ_FIRST(&w->q)) != NULL) {
+		TAILQ_REMOVE(&w->q, w->cur, e);
+		w->nq--;
+	}
+	if (w->cur != NULL)
+		webhook_send(w);
+}
+
+static void
+webhook_later(struct wout *w, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(w->timer, &tv);
+}
+
+/* Why a request got no answer, for the log. */
+static void
+webhook_why(struct wout *w, char *out, size_t n)
+{
+	struct bufferevent	*bev;
+	unsigned long		 e;
+
+	switch (w->reqerr - 1) {
+	case EVREQ_HTTP_TIMEOUT:
+		snprintf(out, n, "timed out");
+		break;
+	case EVREQ_HTTP_EOF:
+		snprintf(out, n, "connection refused or closed");
+		break;
+	default:
+		snprintf(out, n, w->reqerr ? "bad response" : "no answer");
+	}
+	if (w->https && w->conn != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(w->conn)) != NULL &&
+	    (e = bufferevent_get_openssl_error(bev)) != 0)
+		ERR_error_string_n(e, out, n);
+}
+
+static void
+webhook_errorcb(enum evhttp_request_error e, void *arg)
+{
+	struct wout *w = arg;
+
+	w->reqerr = (int)e + 1;
+}
+
+static void
+webhook_donecb(struct evhttp_request *req, void *arg)
+{
+	struct wout	*w = arg;
+	struct alertout	*ao = w->ao;
+	const char	*url = ao->c.webhook[w->idx].url;
+	char		 why[256];
+	int		 code, delay;
+
+	code = req != NULL ? evhttp_request_get_response_code(req) : 0;
+	w->busy = 0;
+	if (code >= 200 && code < 300) {
+		STAT_ADD(ao, webhook_sent, 1);
+		free(w->cur);
+		w->cur = NULL;
+	} else if ((code == 0 || code >= 500) &&
+	    w->cur->attempts <= ao->c.webhook_retries) {
+		if (code == 0)
+			webhook_why(w, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "HTTP %d", code);
+		delay = ao->c.webhook_backoff_ms;
+		for (code = 1; code < w->cur->attempts &&
+		    delay < BACKOFF_MAX_MS; code++)
+			delay *= 2;
+		if (delay > BACKOFF_MAX_MS)
+			delay = BACKOFF_MAX_MS;
+		STAT_ADD(ao, webhook_retries, 1);
+		log_warnx("alert-webhook %s: %s; retry %d of %d in %d ms", url,
+		    why, w->cur->attempts, ao->c.webhook_retries, delay);
+		w->dead = w->conn;
+		w->conn = NULL;
+		webhook_later(w, delay);
+		return;
+	} else {
+		if (code == 0)
+			webhook_why(w, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "HTTP %d", code);
+		STAT_ADD(ao, webhook_failed, 1);
+		log_warnx("alert-webhook %s: %s; alert not delivered", url,
+		    why);
+		free(w->cur);
+		w->cur = NULL;
+	}
+	/* the connection is freed outside its own callback */
+	w->dead = w->conn;
+	w->conn = NULL;
+	webhook_later(w, 0);
+}
+
+static void
+webhook_send(struct wout *w)
+{
+	struct alertout		*ao = w->ao;
+	struct bufferevent	*bev;
+	struct evhttp_request	*req;
+	struct evkeyvalq	*h;
+	SSL			*ssl = NULL;
+	char			 hosthdr[300];
+	unsigned char		 addr[16];
+
+	w->cur->attempts++;
+	if (w->https) {
+		if ((ssl = SSL_new(ao->ssl)) == NULL)
+			goto fail;
+		SSL_set_tlsext_host_name(ssl, w->host);
+		if (inet_pton(AF_INET, w->host, addr) == 1 ||
+		    inet_pton(AF_INET6, w->host, addr) == 1)
+			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
+			    w->host);
+		else
+			SSL_set1_host(ssl, w->host);
+		bev = bufferevent_openssl_socket_new(ao->base, -1, ssl,
+		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE |
+		    BEV_OPT_DEFER_CALLBACKS);
+		if (bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else
+		bev = bufferevent_socket_new(ao->base, -1,
+		    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		goto fail;
+	}
+	if ((w->conn = evhttp_connection_base_bufferevent_new(ao->base,
+	    ao->dns, bev, w->host, (unsigned short)w->port)) == NULL) {
+		bufferevent_free(bev);
+		goto fail;
+	}
+	evhttp_connection_set_timeout(w->conn, ao->c.webhook_timeout_s);
+	if ((req = evhttp_request_new(webhook_donecb, w)) == NULL)
+		goto fail;
+	w->reqerr = 0;
+	evhttp_request_set_error_cb(req, webhook_errorcb);
+	h = evhttp_request_get_output_headers(req);
+	if (w->port == (w->https ? 443 : 80))
+		snprintf(hosthdr, sizeof(hosthdr), "%s", w->host);
+	else
+		snprintf(hosthdr, sizeof(hosthdr), strchr(w->host, ':') ?
+		    "[%s]:%d" : "%s:%d", w->host, w->port);
+	evhttp_add_header(h, "Host", hosthdr);
+	evhttp_add_header(h, "Content-Type", "application/json");
+	evhttp_add_header(h, "User-Agent", "vigil-collector");
+	evhttp_add_header(h, "Connection", "close");
+	evbuffer_add(evhttp_request_get_output_buffer(req), w->cur->json,
+	    w->cur->len);
+	w->busy = 1;
+	/* on failure libevent has freed req */
+	if (evhttp_make_request(w->conn, req, EVHTTP_REQ_POST,
+	    w->path) != 0) {
+		w->busy = 0;
+		goto fail;
+	}
+	return;
+ fail:
+	log_warnx("alert-webhook %s: cannot start a request",
+	    ao->c.webhook[w->idx].url);
+	if (w->conn != NULL) {
+		w->dead = w->conn;
+		w->conn = NULL;
+	}
+	STAT_ADD(ao, webhook_failed, 1);
+	free(w->cur);
+	w->cur = NULL;
+	webhook_later(w, 100);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static struct job *
+job_copy(const struct job *j)
+{
+	struct job *n;
+
+	if ((n = malloc(sizeof(*n) + j->len + 1)) == NULL)
+		return NULL;
+	memcpy(n, j, sizeof(*n) + j->len + 1);
+	n->attempts = 0;
+	return n;
+}
+
+static void
+dispatch(struct alertout *ao, struct job *j)
+{
+	struct job	*n;
+	int		 i;
+
+	if (ao->c.log_path != NULL)
+		log_append(ao, j);
+	if (j->update)
+		return;	/* repeats: the log only (docs/rules.md) */
+	for (i = 0; i < ao->c.nsyslog; i++)
+		if (j->sev >= ao->c.syslog[i].min_sev)
+			syslog_send(ao, i, j);
+	for (i = 0; i < ao->c.nexec; i++) {
+		if (j->sev < ao->c.exec[i].min_sev)
+			continue;
+		if (ao->x[i].nq >= ao->c.queue_max ||
+		    (n = job_copy(j)) == NULL) {
+			STAT_ADD(ao, exec_dropped, 1);
+			log_warnx("alert-exec %s: queue full, alert dropped",
+			    ao->c.exec[i].argv[0]);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&ao->x[i].q, n, e);
+		ao->x[i].nq++;
+	}
+	for (i = 0; i < ao->c.nwebhook; i++) {
+		struct wout *w = &ao->w[i];
+
+		if (j->sev < ao->c.webhook[i].min_sev)
+			continue;
+		if (w->nq >= ao->c.queue_max || (n = job_copy(j)) == NULL) {
+			STAT_ADD(ao, webhook_dropped, 1);
+			log_warnx("alert-webhook %s: queue full, alert "
+			    "dropped", ao->c.webhook[i].url);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&w->q, n, e);
+		w->nq++;
+		if (!w->busy && w->cur == NULL && !evtimer_pending(w->timer,
+		    NULL))
+			webhook_later(w, 0);
+	}
+}
+
+static void
+wake_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct alertout	*ao = arg;
+	struct jobq	 q;
+	struct job	*j;
+
+	(void)fd;
+	(void)ev;
+	TAILQ_INIT(&q);
+	pthread_mutex_lock(&ao->mtx);
+	TAILQ_CONCAT(&q, &ao->inbox, e);
+	ao->ninbox = 0;
+	pthread_mutex_unlock(&ao->mtx);
+	while ((j = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, j, e);
+		dispatch(ao, j);
+		free(j);
+	}
+	if (ao->c.nexec > 0)
+		exec_pump(ao);
+}
+
+void
+alertout_submit(struct alertout *ao, int severity, int update,
+    const char *json, size_t len)
+{
+	struct job	*j;
+	int		 full;
+
+	if (ao == NULL)
+		return;
+	if ((j = malloc(sizeof(*j) + len + 1)) != NULL) {
+		memset(j, 0, sizeof(*j));
+		j->sev = severity;
+		j->update = update;
+		j->len = len;
+		memcpy(j->json, json, len);
+		j->json[len] = '\n';
+	}
+	pthread_mutex_lock(&ao->mtx);
+	ao->st.submitted++;
+	full = j == NULL || ao->ninbox >= ALERTOUT_INBOX_MAX;
+	if (full)
+		ao->st.inbox_dropped++;
+	else {
+		TAILQ_INSERT_TAIL(&ao->inbox, j, e);
+		ao->ninbox++;
+	}
+	pthread_mutex_unlock(&ao->mtx);
+	if (full) {
+		free(j);
+		log_warnx("alert outputs: inbox full, alert dropped");
+		return;
+	}
+	event_active(ao->wake, EV_READ, 0);
+}
+
+/* ---------------------------------------------------------- life cycle */
+
+struct alertout *
+alertout_new(struct event_base *base, const struct alertout_conf *c,
+    char *err, size_t errlen)
+{
+	struct alertout	*ao;
+	int		 i, k, need_dns = 0;
+	unsigned char	 addr[16];
+
+	if ((ao = calloc(1, sizeof(*ao))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ao->base = base;
+	ao->c = *c;
+	ao->c.log_path = NULL;
+	ao->c.webhook_ca = NULL;
+	ao->logfd = -1;
+	for (i = 0; i < ALERTOUT_OUTPUTS_MAX; i++) {
+		ao->s[i].fd = -1;
+		ao->c.exec[i].spec = NULL;
+		TAILQ_INIT(&ao->x[i].q);
+		TAILQ_INIT(&ao->w[i].q);
+	}
+	ao->c.nexec = 0;
+	pthread_mutex_init(&ao->mtx, NULL);
+	TAILQ_INIT(&ao->inbox);
+	LIST_INIT(&ao->children);
+	if (gethostname(ao->hostname, sizeof(ao->hostname)) == -1)
+		snprintf(ao->hostname, sizeof(ao->hostname), "-");
+	ao->hostname[strcspn(ao->hostname, " ")] = '\0';
+	/* deep copies of what the caller's configuration owns */
+	for (i = 0; i < c->nexec; i++) {
+		struct alertout_exec *x = &ao->c.exec[i];
+
+		/* the words are NUL-separated: copy all of them */
+		if ((x->spec = malloc(c->exec[i].speclen)) == NULL)
+			goto nomem;
+		memcpy(x->spec, c->exec[i].spec, c->exec[i].speclen);
+		for (k = 0; c->exec[i].argv[k] != NULL; k++)
+			x->argv[k] = x->spec + (c->exec[i].argv[k] -
+			    c->exec[i].spec);
+		x->argv[k] = NULL;
+		ao->c.nexec++;
+	}
+	if ((c->log_path != NULL && (ao->c.log_path = strdup(c->log_path)) ==
+	    NULL) || (c->webhook_ca != NULL &&
+	    (ao->c.webhook_ca = strdup(c->webhook_ca)) == NULL))
+		goto nomem;
+	if ((ao->wake = event_new(base, -1, 0, wake_cb, ao)) == NULL ||
+	    (ao->reap = evtimer_new(base, reap_timercb, ao)) == NULL)
+		goto nomem;
+	if (ao->c.log_path != NULL && log_open(ao) == -1) {
+		snprintf(err, errlen, "alert-log %s: %s", ao->c.log_path,
+		    strerror(errno));
+		goto fail;
+	}
+	for (i = 0; i < c->nsyslog; i++)
+		if (syslog_open(&ao->s[i], c->syslog[i].target, err,
+		    errlen) != 0)
+			goto fail;
+	for (i = 0; i < c->nwebhook; i++) {
+		struct wout *w = &ao->w[i];
+
+		w->ao = ao;
+		w->idx = i;
+		if (alertout_parse_url(c->webhook[i].url, w->host,
+		    sizeof(w->host), &w->port, w->path, sizeof(w->path),
+		    &w->https) != 0) {
+			snprintf(err, errlen, "alert-webhook: bad URL %s",
+			    c->webhook[i].url);
+			goto fail;
+		}
+		if ((w->timer = evtimer_new(base, webhook_timercb, w)) ==
+		    NULL)
+			goto nomem;
+		if (inet_pton(AF_INET, w->host, addr) != 1 &&
+		    inet_pton(AF_INET6, w->host, addr) != 1)
+			need_dns = 1;
+		if (w->https && ao->ssl == NULL) {
+			if ((ao->ssl = SSL_CTX_new(TLS_client_method())) ==
+			    NULL)
+				goto tlsfail;
+			SSL_CTX_set_min_proto_version(ao->ssl,
+			    TLS1_2_VERSION);
+			SSL_CTX_set_verify(ao->ssl, SSL_VERIFY_PEER, NULL);
+			if ((ao->c.webhook_ca != NULL ?
+			    SSL_CTX_load_verify_locations(ao->ssl,
+			    ao->c.webhook_ca, NULL) :
+			    SSL_CTX_set_default_verify_paths(ao->ssl)) != 1)
+				goto tlsfail;
+		}
+	}
+	/* names are resolved without blocking the loop */
+	if (need_dns && (ao->dns = evdns_base_new(base,
+	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
+		log_warnx("alert-webhook: no DNS resolver; names are "
+		    "resolved with getaddrinfo (blocking)");
+	return ao;
+ tlsfail:
+	snprintf(err, errlen, "alert-webhook TLS%s%s: %s",
+	    ao->c.webhook_ca ? " CA " : "", ao->c.webhook_ca ?
+	    ao->c.webhook_ca : "", ERR_reason_error_string(ERR_get_error()));
+	goto fail;
+ nomem:
+	snprintf(err, errlen, "out of memory");
+ fail:
+	alertout_free(ao);
+	return NULL;
+}
+
+static uint64_t
+pending(struct alertout *ao)
+{
+	uint64_t	n;
+	int		i;
+
+	pthread_mutex_lock(&ao->mtx);
+	n = (uint64_t)ao->ninbox;
+	pthread_mutex_unlock(&ao->mtx);
+	n += (uint64_t)ao->nchildren;
+	for (i = 0; i < ao->c.nexec; i++)
+		n += (uint64_t)ao->x[i].nq;
+	for (i = 0; i < ao->c.nwebhook; i++)
+		n += (uint64_t)ao->w[i].nq + (ao->w[i].cur != NULL);
+	return n;
+}
+
+void
+alertout_stats(struct alertout *ao, struct alertout_stats *st)
+{
+	pthread_mutex_lock(&ao->mtx);
+	*st = ao->st;
+	pthread_mutex_unlock(&ao->mtx);
+	st->pending = pending(ao);
+}
+
+static void
+jobq_drop(struct jobq *q)
+{
+	struct job *j;
+
+	while ((j = TAILQ_FIRST(q)) != NULL) {
+		TAILQ_REMOVE(q, j, e);
+		free(j);
+	}
+}
+
+void
+alertout_free(struct alertout *ao)
+{
+	struct child	*ch;
+	struct timeval	 tv = { 0, 50000 };
+	int64_t		 deadline;
+	uint64_t	 left;
+	int		 i, status;
+
+	if (ao == NULL)
+		return;
+	/* deliver what can be delivered in flush_ms */
+	deadline = mono_ms() + ao->c.flush_ms;
+	while (ao->wake != NULL && pending(ao) > 0 && mono_ms() < deadline) {
+		event_base_loopexit(ao->base, &tv);
+		event_base_loop(ao->base, EVLOOP_ONCE);
+	}
+	if (ao->wake != NULL)
+		wake_cb(-1, 0, ao);	/* the inbox, to the log at least */
+	while ((ch = LIST_FIRST(&ao->children)) != NULL) {
+		kill(-ch->pid, SIGKILL);
+		kill(ch->pid, SIGKILL);
+		if (!ch->killed)
+			STAT_ADD(ao, exec_killed, 1);
+		ch->killed = 1;
+		while (waitpid(ch->pid, &status, 0) == -1 && errno == EINTR)
+			;
+		log_warnx("alert-exec %s: killed at shutdown",
+		    ao->c.exec[ch->out].argv[0]);
+		child_done(ao, ch, status);
+	}
+	for (i = 0; i < ALERTOUT_OUTPUTS_MAX; i++) {
+		struct wout *w = &ao->w[i];
+
+		left = (uint64_t)ao->x[i].nq + (uint64_t)w->nq +
+		    (w->cur != NULL);
+		if (i < ao->c.nexec && ao->x[i].nq > 0)
+			STAT_ADD(ao, exec_dropped, (uint64_t)ao->x[i].nq);
+		if (w->nq + (w->cur != NULL) > 0)
+			STAT_ADD(ao, webhook_dropped, (uint64_t)w->nq +
+			    (w->cur != NULL));
+		if (left > 0)
+			log_warnx("alert outputs: %llu alerts not delivered "
+			    "at shutdown", (unsigned long long)left);
+		jobq_drop(&ao->x[i].q);
+		jobq_drop(&w->q);
+		free(w->cur);
+		if (w->conn != NULL)
+			evhttp_connection_free(w->conn);
+		if (w->dead != NULL)
+			evhttp_connection_free(w->dead);
+		if (w->timer != NULL)
+			event_free(w->timer);
+		if (ao->s[i].fd != -1)
+			close(ao->s[i].fd);
+	}
+	jobq_drop(&ao->inbox);
+	if (ao->wake != NULL)
+		event_free(ao->wake);
+	if (ao->reap != NULL)
+		event_free(ao->reap);
+	if (ao->dns != NULL)
+		evdns_base_free(ao->dns, 0);
+	SSL_CTX_free(ao->ssl);
+	if (ao->logfd != -1)
+		close(ao->logfd);
+	pthread_mutex_destroy(&ao->mtx);
+	alertout_conf_clear(&ao->c);
+	free(ao);
+}
