@@ -80,9 +80,11 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBS)
 $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(LDLIBS)
 
-$(O)/tests/%: $(O)/tests/tools/%.o $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LDLIBS)
+$(O)/tests/%: $(O)/tests/tools/%.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
+# alertseed: alerts in a data directory for t0500 (tests/tools/alertseed.c)
+TOOLS	+= $(O)/tests/alertseed
 tests: $(UNIT_BINS) $(REPLAY_BINS) $(TOOLS)
 
 # benchmarks (not part of test): tests/bench/run.sh, docs/performance.md
