@@ -62,6 +62,8 @@ webhook_why(struct wout *w, char *out, size_t n)
 {
 	struct bufferevent	*bev;
 	unsigned long		 e;
+	long			 v;
+	SSL			*ssl;
 
 	switch (w->reqerr - 1) {
 	case EVREQ_HTTP_TIMEOUT:
@@ -75,8 +77,14 @@ webhook_why(struct wout *w, char *out, size_t n)
 	}
 	if (w->https && w->conn != NULL &&
 	    (bev = evhttp_connection_get_bufferevent(w->conn)) != NULL &&
-	    (e = bufferevent_get_openssl_error(bev)) != 0)
+	    (e = bufferevent_get_openssl_error(bev)) != 0) {
 		ERR_error_string_n(e, out, n);
+		/* say why the certificate was refused */
+		if ((ssl = bufferevent_openssl_get_ssl(bev)) != NULL &&
+		    (v = SSL_get_verify_result(ssl)) != X509_V_OK)
+			snprintf(out + strlen(out), n - strlen(out), " (%s)",
+			    X509_verify_cert_error_string(v));
+	}
 }
 
 static void

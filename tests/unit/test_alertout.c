@@ -5,7 +5,10 @@
  * saves its stdin, one fails, one sleeps past the timeout and is killed),
  * a real unix datagram socket receiving the RFC 5424 message (read back
  * with core/syslog.c), the alert log with a rotation, and a webhook to a
- * closed port while a 10 ms timer proves the loop keeps running.  Also
+ * closed port while a 10 ms timer proves the loop keeps running; HTTPS
+ * to a TLS evhttp server with a fresh self-signed certificate: delivered
+ * when alert-webhook-ca trusts it, refused with the system store or for
+ * a certificate that names another host.  Also
  * the configuration parser and the syslog formatter on their own.
  */
 #include <sys/types.h>
@@ -22,10 +25,15 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "alertout.h"
 #include "alerts.h"
@@ -577,6 +585,134 @@ test_live(void)
 	event_base_free(base);
 }
 
+/* ------------------------------------------------------------- https */
+
+/* A self-signed P-256 server certificate with subjectAltName san. */
+static SSL_CTX *
+mkserver(const char *san, const char *pem_out)
+{
+	EVP_PKEY	*k = EVP_EC_gen("P-256");
+	X509		*x = X509_new();
+	X509_EXTENSION	*ext;
+	X509V3_CTX	 v3;
+	SSL_CTX		*ctx = SSL_CTX_new(TLS_server_method());
+	FILE		*f;
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, k);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN",
+	    MBSTRING_ASC, (const unsigned char *)"vigil test", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints,
+	    "critical,CA:TRUE");
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	X509_sign(x, k, EVP_sha256());
+	SSL_CTX_use_certificate(ctx, x);
+	SSL_CTX_use_PrivateKey(ctx, k);
+	if ((f = fopen(pem_out, "w")) != NULL) {
+		PEM_write_X509(f, x);
+		fclose(f);
+	}
+	X509_free(x);
+	EVP_PKEY_free(k);
+	return ctx;
+}
+
+static SSL_CTX	*server_ctx;
+
+static struct bufferevent *
+tls_bevcb(struct event_base *base, void *arg)
+{
+	(void)arg;
+	return bufferevent_openssl_socket_new(base, -1, SSL_new(server_ctx),
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+/* one alert to url; returns the stats when the outputs are idle */
+static void
+https_one(struct event_base *base, const char *url, const char *ca,
+    struct alertout_stats *st)
+{
+	struct alertout_conf	 c;
+	struct alertout		*ao;
+	struct world		 w;
+	char			 err[512], v[300];
+
+	memset(&w, 0, sizeof(w));
+	memset(st, 0, sizeof(*st));
+	alertout_conf_init(&c);
+	c.webhook_retries = 0;
+	if (ca != NULL)
+		c.webhook_ca = strdup(ca);
+	snprintf(v, sizeof(v), "info %s", url);
+	T_INT(alertout_conf_add(&c, "alert-webhook", v, err, sizeof(err)), 0);
+	ao = alertout_new(base, &c, err, sizeof(err));
+	alertout_conf_clear(&c);
+	T_OK(ao != NULL);
+	if (ao == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	w.ao = ao;
+	submit(ao, 1, SEV_HIGH, 0, "over TLS");
+	T_OK(run_until(base, idle, &w, 10000));
+	alertout_stats(ao, st);
+	alertout_free(ao);
+}
+
+static void
+test_https(void)
+{
+	struct event_base		*base = event_base_new();
+	struct evhttp			*http = evhttp_new(base);
+	struct evhttp_bound_socket	*bs;
+	struct alertout_stats		 st;
+	struct recv			 rv;
+	char				 ca[128], ca2[128], url[128];
+	int				 port;
+
+	memset(&rv, 0, sizeof(rv));
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	snprintf(ca2, sizeof(ca2), "%s/ca2.pem", dir);
+	server_ctx = mkserver("IP:127.0.0.1", ca);
+	evhttp_set_bevcb(http, tls_bevcb, NULL);
+	evhttp_set_gencb(http, recv_cb, &rv);
+	bs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
+	T_OK(bs != NULL);
+	if (bs == NULL)
+		return;
+	port = bound_port(evhttp_bound_socket_get_fd(bs));
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/tls", port);
+
+	/* verified against alert-webhook-ca: delivered */
+	https_one(base, url, ca, &st);
+	T_INT(st.webhook_sent, 1);
+	T_INT(rv.ok, 1);
+	T_OK(strstr(rv.body, "\"message\":\"over TLS\"") != NULL);
+	/* the system store does not know this CA: refused */
+	https_one(base, url, NULL, &st);
+	T_INT(st.webhook_failed, 1);
+	T_INT(st.webhook_sent, 0);
+	T_INT(rv.ok, 1);
+	/* a certificate for another name: refused even with its CA */
+	SSL_CTX_free(server_ctx);
+	server_ctx = mkserver("DNS:vigil.test", ca2);
+	https_one(base, url, ca2, &st);
+	T_INT(st.webhook_failed, 1);
+	T_INT(rv.ok, 1);
+	SSL_CTX_free(server_ctx);
+	evhttp_free(http);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -589,6 +725,7 @@ main(void)
 	test_conf();
 	test_syslog_format();
 	test_live();
+	test_https();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		test_fail++;

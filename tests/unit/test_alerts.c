@@ -166,7 +166,8 @@ test_bad(void)
 	struct alert_view	 v;
 	static const char	*bad[] = {
 		"", "[]", "{", "null", "{}",
-		"{\"rule\":\"r\",\"severity\":\"high\",\"time\":\"2024-01-01\"}",
+		"{\"rule\":\"r\",\"severity\":\"high\","
+		    "\"time\":\"2024-01-01\"}",
 		"{\"id\":-1,\"rule\":\"r\",\"severity\":\"high\","
 		    "\"time\":\"2024-01-01\"}",
 		"{\"id\":1,\"rule\":\"r\",\"severity\":\"huge\","
@@ -203,8 +204,8 @@ test_bad(void)
 	memset(big, ' ', sizeof(big));
 	T_INT(alert_parse(big, sizeof(big), &v), ERR_TOOBIG);
 	/* more than ALERT_REFS_MAX references */
-	n = snprintf(refs, sizeof(refs), "{\"id\":1,\"rule\":\"r\",\"severity\":"
-	    "\"high\",\"time\":\"2024-01-01\",\"refs\":[");
+	n = snprintf(refs, sizeof(refs), "{\"id\":1,\"rule\":\"r\","
+	    "\"severity\":\"high\",\"time\":\"2024-01-01\",\"refs\":[");
 	for (i = 0; i <= ALERT_REFS_MAX; i++)
 		n += snprintf(refs + n, sizeof(refs) - n, "%s{\"stream\":1,"
 		    "\"seq\":%d}", i ? "," : "", i);
