@@ -317,6 +317,7 @@ child_done(struct alertout *ao, struct child *ch, int status)
 	child_close_stdin(ch);
 	LIST_REMOVE(ch, e);
 	ao->nchildren--;
+	PENDING_ADD(ao, -1);
 	free(ch->job);
 	free(ch);
 }
@@ -337,7 +338,9 @@ reap_timercb(evutil_socket_t fd, short ev, void *arg)
 		next = LIST_NEXT(ch, e);
 		r = waitpid(ch->pid, &status, WNOHANG);
 		if (r == ch->pid || (r == -1 && errno == ECHILD)) {
-			child_done(ao, ch, r == ch->pid ? status : 0);
+			/* ECHILD: reaped elsewhere, the status is lost */
+			child_done(ao, ch, r == ch->pid ? status :
+			    W_EXITCODE(255, 0));
 			continue;
 		}
 		if (!ch->killed && now >= ch->deadline) {
@@ -374,6 +377,7 @@ exec_pump(struct alertout *ao)
 		ao->x[i].nq--;
 		if (exec_start(ao, i, j) != 0) {
 			STAT_ADD(ao, exec_failed, 1);
+			PENDING_ADD(ao, -1);
 			free(j);
 		}
 	}
@@ -417,6 +421,7 @@ dispatch(struct alertout *ao, struct job *j)
 			continue;
 		}
 		TAILQ_INSERT_TAIL(&ao->x[i].q, n, e);
+		PENDING_ADD(ao, 1);
 		ao->x[i].nq++;
 	}
 	for (i = 0; i < ao->c.nwebhook; i++) {
@@ -431,6 +436,7 @@ dispatch(struct alertout *ao, struct job *j)
 			continue;
 		}
 		TAILQ_INSERT_TAIL(&w->q, n, e);
+		PENDING_ADD(ao, 1);
 		w->nq++;
 		if (!w->busy && w->cur == NULL && !evtimer_pending(w->timer,
 		    NULL))
@@ -611,17 +617,11 @@ alertout_new(struct event_base *base, const struct alertout_conf *c,
 static uint64_t
 pending(struct alertout *ao)
 {
-	uint64_t	n;
-	int		i;
+	uint64_t n;
 
 	pthread_mutex_lock(&ao->mtx);
-	n = (uint64_t)ao->ninbox;
+	n = (uint64_t)ao->ninbox + ao->st.pending;
 	pthread_mutex_unlock(&ao->mtx);
-	n += (uint64_t)ao->nchildren;
-	for (i = 0; i < ao->c.nexec; i++)
-		n += (uint64_t)ao->x[i].nq;
-	for (i = 0; i < ao->c.nwebhook; i++)
-		n += (uint64_t)ao->w[i].nq + (ao->w[i].cur != NULL);
 	return n;
 }
 
@@ -630,8 +630,8 @@ alertout_stats(struct alertout *ao, struct alertout_stats *st)
 {
 	pthread_mutex_lock(&ao->mtx);
 	*st = ao->st;
+	st->pending += (uint64_t)ao->ninbox;
 	pthread_mutex_unlock(&ao->mtx);
-	st->pending = pending(ao);
 }
 
 static void
@@ -665,6 +665,10 @@ alertout_free(struct alertout *ao)
 	if (ao->wake != NULL)
 		wake_cb(-1, 0, ao);	/* the inbox, to the log at least */
 	while ((ch = LIST_FIRST(&ao->children)) != NULL) {
+		if (waitpid(ch->pid, &status, WNOHANG) == ch->pid) {
+			child_done(ao, ch, status);	/* just finished */
+			continue;
+		}
 		kill(-ch->pid, SIGKILL);
 		kill(ch->pid, SIGKILL);
 		if (!ch->killed)

@@ -110,6 +110,7 @@ webhook_donecb(struct evhttp_request *req, void *arg)
 		STAT_ADD(ao, webhook_sent, 1);
 		free(w->cur);
 		w->cur = NULL;
+		PENDING_ADD(ao, -1);
 	} else if ((code == 0 || code >= 500) &&
 	    w->cur->attempts <= ao->c.webhook_retries) {
 		if (code == 0)
@@ -139,6 +140,7 @@ webhook_donecb(struct evhttp_request *req, void *arg)
 		    why);
 		free(w->cur);
 		w->cur = NULL;
+		PENDING_ADD(ao, -1);
 	}
 	/* the connection is freed outside its own callback */
 	w->dead = w->conn;
@@ -220,5 +222,6 @@ webhook_send(struct wout *w)
 	STAT_ADD(ao, webhook_failed, 1);
 	free(w->cur);
 	w->cur = NULL;
+	PENDING_ADD(ao, -1);
 	alertout_http_later(w, 100);
 }

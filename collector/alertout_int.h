@@ -89,6 +89,9 @@ struct alertout {
 	struct evdns_base	*dns;
 };
 
+/* jobs in the output queues, running or in flight (the inbox apart) */
+#define PENDING_ADD(ao, n)	STAT_ADD(ao, pending, (uint64_t)(int64_t)(n))
+
 #define STAT_ADD(ao, f, n) do {				\
 	pthread_mutex_lock(&(ao)->mtx);			\
 	(ao)->st.f += (n);				\

@@ -374,6 +374,16 @@ idle(void *arg)
 	return st.pending == 0;
 }
 
+static int
+started(void *arg)
+{
+	struct world		*w = arg;
+	struct alertout_stats	 st;
+
+	alertout_stats(w->ao, &st);
+	return st.exec_started >= 2;
+}
+
 static int	ticks;
 
 static void
@@ -563,6 +573,23 @@ test_live(void)
 	alertout_free(ao);
 	T_OK(ms_now() - t0 < 4000);
 	event_free(tick);
+
+	/* a program still running at shutdown: killed, in bounded time */
+	alertout_conf_init(&c);
+	c.flush_ms = 200;
+	snprintf(v, sizeof(v), "info /bin/sh %s/sleep.sh", dir);
+	T_INT(alertout_conf_add(&c, "alert-exec", v, err, sizeof(err)), 0);
+	ao = alertout_new(base, &c, err, sizeof(err));
+	alertout_conf_clear(&c);
+	w.ao = ao;
+	submit(ao, 30, SEV_HIGH, 0, "sleeps");
+	submit(ao, 31, SEV_HIGH, 0, "sleeps too");
+	T_OK(run_until(base, started, &w, 5000));
+	alertout_stats(ao, &st);
+	T_INT(st.pending, 2);
+	t0 = ms_now();
+	alertout_free(ao);
+	T_OK(ms_now() - t0 < 2000);
 
 	/* the inbox is bounded */
 	alertout_conf_init(&c);
