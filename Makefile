@@ -83,6 +83,8 @@ $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBS)
 $(O)/tests/%: $(O)/tests/tools/%.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
+# alertseed: alerts in a data directory for t0500 (tests/tools/alertseed.c)
+TOOLS	+= $(O)/tests/alertseed
 tests: $(UNIT_BINS) $(REPLAY_BINS) $(TOOLS)
 
 # benchmarks (not part of test): tests/bench/run.sh, docs/performance.md

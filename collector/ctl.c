@@ -21,9 +21,11 @@
 #include <yajl/yajl_tree.h>
 
 #include "agg.h"
+#include "alerts.h"
 #include "ctl.h"
 #include "err.h"
 #include "json.h"
+#include "keys.h"
 #include "log.h"
 #include "placement.h"
 #include "query.h"
@@ -161,6 +163,28 @@ ctl_req_parse(const char *line, size_t len, struct ctl_req *rq, char *err,
 	    errlen)) != 0 || (r = get_opt_str(root, "host", rq->host,
 	    sizeof(rq->host), err, errlen)) != 0)
 		goto out;
+	if ((r = get_opt_str(root, "severity", rq->severity,
+	    sizeof(rq->severity), err, errlen)) != 0 ||
+	    (r = get_opt_str(root, "rule", rq->rule, sizeof(rq->rule), err,
+	    errlen)) != 0)
+		goto out;
+	r = ERR_FORMAT;
+	if (rq->severity[0] != '\0' &&
+	    alert_severity_parse(rq->severity) < 0) {
+		snprintf(err, errlen, "\"severity\" must be info, low, "
+		    "medium, high or critical");
+		goto out;
+	}
+	rq->id = -1;
+	if ((v = yajl_tree_get(root, (const char *[]){ "id", NULL },
+	    yajl_t_any)) != NULL) {
+		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0) {
+			snprintf(err, errlen, "\"id\" must be an integer "
+			    ">= 0");
+			goto out;
+		}
+		rq->id = YAJL_GET_INTEGER(v);
+	}
 	rq->at_us = LLONG_MIN;
 	if ((v = yajl_tree_get(root, (const char *[]){ "at", NULL },
 	    yajl_t_any)) != NULL) {
@@ -310,6 +334,151 @@ serve_agg(struct client *cl, struct out *o, const struct ctl_req *rq,
 	buf_clear(&b);
 }
 
+int
+ctl_alerts(struct store *st, const struct ctl_req *rq, ctl_emitfn emit,
+    void *arg, char *err, size_t errlen)
+{
+	struct store_iter	*it;
+	struct alert_filter	 f;
+	struct alert_view	*av;
+	struct buf		 b;
+	struct json		 j;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl;
+	uint64_t		 id, matched = 0, scanned = 0, damaged = 0;
+	int64_t			 t0 = now_us();
+	int			 r = 0;
+
+	f.since_us = rq->since_us;
+	f.until_us = rq->until_us;
+	f.min_severity = rq->severity[0] ? alert_severity_parse(rq->severity) :
+	    SEV_INFO;
+	f.rule = rq->rule[0] ? rq->rule : NULL;
+	if ((av = malloc(sizeof(*av))) == NULL ||
+	    (it = store_iter_new(st)) == NULL) {
+		free(av);
+		snprintf(err, errlen, "out of memory");
+		return ERR_NOMEM;
+	}
+	/* newest first: from the last "L" key down ("M" follows them all) */
+	for (store_iter_seek_before(it, "M", 1); store_iter_valid(it) &&
+	    matched < (uint64_t)rq->limit; store_iter_prev(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl < 1 || k[0] != 'L')
+			break;
+		scanned++;
+		v = store_iter_value(it, &vl);
+		if (keys_decode_alert(k, kl, &id) != 0 ||
+		    alert_parse((const char *)v, vl, av) != 0 ||
+		    av->id != id) {
+			damaged++;
+			continue;
+		}
+		if (!alert_match(av, &f))
+			continue;
+		matched++;
+		if ((r = emit(arg, (const char *)v, vl)) != 0)
+			break;
+	}
+	store_iter_free(it);
+	free(av);
+	if (r != 0)
+		return 0;	/* the client went away */
+	if (damaged > 0)
+		log_warnx("query socket: %llu damaged alert records skipped",
+		    (unsigned long long)damaged);
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_obj_open(&j);
+	json_key(&j, "_end");
+	json_obj_open(&j);
+	json_key_int(&j, "matched", (int64_t)matched);
+	json_key_int(&j, "scanned", (int64_t)scanned);
+	json_key_int(&j, "damaged", (int64_t)damaged);
+	json_key_int(&j, "took_us", now_us() - t0);
+	json_obj_close(&j);
+	json_obj_close(&j);
+	if (json_error(&j) == 0)
+		emit(arg, (const char *)b.d, b.len);
+	buf_clear(&b);
+	return 0;
+}
+
+/* {"NAME":OBJECT} from an object already in JSON form */
+static int
+emit_wrapped(ctl_emitfn emit, void *arg, struct buf *b, const char *name,
+    const void *obj, size_t len)
+{
+	buf_reset(b);
+	if (buf_putf(b, "{\"%s\":", name) != 0 || buf_put(b, obj, len) != 0 ||
+	    buf_put(b, "}", 1) != 0)
+		return ERR_NOMEM;
+	return emit(arg, (const char *)b->d, b->len);
+}
+
+int
+ctl_alert_show(struct store *st, uint64_t id, ctl_emitfn emit, void *arg,
+    char *err, size_t errlen)
+{
+	struct alert_view	*av = NULL;
+	struct buf		 a, ev, line;
+	int			 i, r, nev = 0, nmiss = 0;
+
+	buf_init(&a, 0);
+	buf_init(&ev, 0);
+	buf_init(&line, 0);
+	if ((r = store_get_alert(st, id, &a)) != 0) {
+		if (r == ERR_NOTFOUND)
+			snprintf(err, errlen, "no alert %llu",
+			    (unsigned long long)id);
+		else
+			snprintf(err, errlen, "alert %llu: storage error",
+			    (unsigned long long)id);
+		goto out;
+	}
+	if ((av = malloc(sizeof(*av))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		r = ERR_NOMEM;
+		goto out;
+	}
+	if ((r = alert_parse((const char *)a.d, a.len, av)) != 0) {
+		snprintf(err, errlen, "alert %llu: damaged record",
+		    (unsigned long long)id);
+		goto out;
+	}
+	r = 0;
+	if (emit_wrapped(emit, arg, &line, "alert", a.d, a.len) != 0)
+		goto out;
+	for (i = 0; i < av->nrefs; i++) {
+		buf_reset(&ev);
+		if (search_event(st, av->refs[i].stream, av->refs[i].seq,
+		    &ev) == 0) {
+			nev++;
+			if (emit_wrapped(emit, arg, &line, "event", ev.d,
+			    ev.len) != 0)
+				goto out;
+			continue;
+		}
+		nmiss++;
+		buf_reset(&ev);
+		buf_putf(&ev, "{\"stream\":%u,\"seq\":%llu}",
+		    av->refs[i].stream, (unsigned long long)av->refs[i].seq);
+		if (emit_wrapped(emit, arg, &line, "missing", ev.d,
+		    ev.len) != 0)
+			goto out;
+	}
+	buf_reset(&line);
+	buf_putf(&line, "{\"_end\":{\"events\":%d,\"missing\":%d}}", nev,
+	    nmiss);
+	emit(arg, (const char *)line.d, line.len);
+ out:
+	free(av);
+	buf_clear(&a);
+	buf_clear(&ev);
+	buf_clear(&line);
+	return r;
+}
+
 /* vm_list, vm_where, vm_intervals (placement.c) */
 /* "verify" {host}: the hash chains (verify.c); ends with totals. */
 static void
@@ -386,6 +555,7 @@ serve(struct client *cl, struct out *o)
 	ssize_t			 rd;
 	uint64_t		 commit;
 	int64_t			 t0;
+	int			 r;
 	struct timeval		 tv = { 10, 0 };
 
 	buf_init(&b, 0);
@@ -435,6 +605,20 @@ serve(struct client *cl, struct out *o)
 		json_obj_close(&j);
 		json_obj_close(&j);
 		out_line(o, (const char *)b.d, b.len);
+		goto out;
+	}
+	if (strcmp(rq.op, "alerts") == 0 || strcmp(rq.op, "alert_show") == 0) {
+		if (strcmp(rq.op, "alerts") == 0)
+			r = ctl_alerts(cl->ctl->st, &rq, out_line, o, err,
+			    sizeof(err));
+		else if (rq.id < 0) {
+			snprintf(err, sizeof(err), "alert_show needs \"id\"");
+			r = ERR_FORMAT;
+		} else
+			r = ctl_alert_show(cl->ctl->st, (uint64_t)rq.id,
+			    out_line, o, err, sizeof(err));
+		if (r != 0)
+			reply_error(o, err);
 		goto out;
 	}
 	if (strncmp(rq.op, "vm_", 3) == 0) {

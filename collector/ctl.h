@@ -8,6 +8,8 @@
 #define VIGIL_CTL_H
 
 #include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 struct store;
@@ -24,8 +26,10 @@ void	ctl_free(struct ctl *);
 
 /*
  * Parse one request line: the pure part, fuzzed.  Fills op ("search",
- * "tail", "status", "top", "count", "compact"), query text, since/until (INT64_MIN/INT64_MAX when
- * absent) and limit.  Returns 0 or ERR_FORMAT with err set.
+ * "tail", "status", "top", "count", "compact", "alerts", "alert_show",
+ * "vm_*"), query text, since/until (INT64_MIN/INT64_MAX when absent),
+ * limit, and the alert members: severity (a valid name or ""), rule, id
+ * (-1 when absent).  Returns 0 or ERR_FORMAT with err set.
  */
 struct ctl_req {
 	char		op[16];
@@ -35,8 +39,31 @@ struct ctl_req {
 	char		vm[256];	/* vm_where, vm_intervals */
 	char		host[256];	/* vm_intervals */
 	long long	at_us;		/* vm_where; default now */
+	char		severity[16];	/* alerts: minimum */
+	char		rule[128];	/* alerts */
+	long long	id;		/* alert_show */
 };
 int	ctl_req_parse(const char *line, size_t len, struct ctl_req *,
+	    char *err, size_t errlen);
+
+/* One reply line (no newline); non-zero stops. */
+typedef int (*ctl_emitfn)(void *arg, const char *json, size_t len);
+
+/*
+ * The "alerts" op: the alerts matching rq (since, until, severity, rule)
+ * newest id first, at most rq->limit, one stored JSON object per line,
+ * then {"_end":{"matched":N,"scanned":N,"damaged":N,"took_us":N}}.
+ * Returns 0, or ERR_* with err set (nothing sent then).
+ */
+int	ctl_alerts(struct store *, const struct ctl_req *, ctl_emitfn,
+	    void *arg, char *err, size_t errlen);
+/*
+ * The "alert_show" op: {"alert":OBJECT}, then {"event":EVENT} for each
+ * reference that is stored (the event as search renders it) or
+ * {"missing":{"stream":N,"seq":N}}, then {"_end":{"events":N,
+ * "missing":N}}.  ERR_NOTFOUND with err "no alert N" for an unknown id.
+ */
+int	ctl_alert_show(struct store *, uint64_t id, ctl_emitfn, void *arg,
 	    char *err, size_t errlen);
 
 #endif

@@ -146,6 +146,26 @@ keys_gap(struct buf *b, uint32_t stream, uint64_t first, uint64_t last)
 }
 
 int
+keys_alert(struct buf *b, uint64_t id)
+{
+	int r;
+
+	buf_reset(b);
+	if ((r = buf_put_u8(b, 'L')) != 0)
+		return r;
+	return buf_put_u64(b, id);
+}
+
+int
+keys_decode_alert(const uint8_t *k, size_t len, uint64_t *id)
+{
+	if (len != 9 || k[0] != 'L')
+		return ERR_FORMAT;
+	*id = be64_get(k + 1);
+	return 0;
+}
+
+int
 keys_decode_tail(const uint8_t *k, size_t len, size_t prefixlen,
     uint32_t *hour, struct blockref *ref)
 {

@@ -26,6 +26,8 @@
  *   "N" host 0 dev 0 u64 ts               -> vnet device owner (uuid, name)
  *   "C" mac u64 ts                        -> MAC address owner (uuid, name)
  *   "A" name 0 uuid                       -> VM name index (placement.c)
+ *   "L" u64 id                            -> alert JSON (alerts.h); an
+ *                                            update rewrites it
  *
  * "hour" is the event time (@timestamp) in hours since the epoch, clamped
  * to [0, 2^32).  Values in "P" keys are lower-cased.
@@ -82,6 +84,9 @@ int	keys_chain_hash(const uint8_t *prev, const struct blockref *,
 	    const uint8_t *block, size_t len, uint8_t *out);
 void	keys_link_encode(uint8_t *out, const struct chain_link *);
 int	keys_link_decode(const uint8_t *, size_t, struct chain_link *);
+int	keys_alert(struct buf *, uint64_t id);
+/* The id of an "L" key; ERR_FORMAT when it is not one. */
+int	keys_decode_alert(const uint8_t *, size_t, uint64_t *id);
 
 /*
  * Decode the hour and block reference at the end of a P or T key.

@@ -21,6 +21,7 @@
 #include <event2/thread.h>
 #include <openssl/ssl.h>
 
+#include "alertout.h"
 #include "conf.h"
 #include "ctl.h"
 #include "err.h"
@@ -54,6 +55,11 @@ struct ccfg {
 	long long	 retention_age;
 	long long	 retention_size;
 	long long	 retention_interval;
+	char		*alert_log;
+	struct conf_list alert_exec, alert_syslog, alert_webhook;
+	long long	 alert_exec_timeout, alert_exec_max;
+	char		*alert_webhook_ca;
+	long long	 alert_webhook_retries;
 };
 
 #define O(f)	offsetof(struct ccfg, f)
@@ -105,6 +111,27 @@ static const struct conf_opt opts[] = {
 	    "limit" },
 	{ "retention-interval", CONF_DURATION, O(retention_interval), "1m",
 	    1, 86400, "how often retention runs" },
+	{ "alert-log", CONF_STR, O(alert_log), "", 0, 0,
+	    "file every alert and update is appended to, one JSON object a "
+	    "line; empty: DATA/alerts.json; off: none" },
+	{ "alert-exec", CONF_LIST, O(alert_exec), NULL, 0, 0,
+	    "SEVERITY /PROGRAM [ARGS]: run it with each new alert of at "
+	    "least SEVERITY as JSON on stdin; repeatable" },
+	{ "alert-exec-timeout", CONF_DURATION, O(alert_exec_timeout), "10s",
+	    1, 3600, "kill an alert-exec program still running after this" },
+	{ "alert-exec-max", CONF_INT, O(alert_exec_max), "4", 1, 64,
+	    "alert-exec programs running at once (the rest wait)" },
+	{ "alert-syslog", CONF_LIST, O(alert_syslog), NULL, 0, 0,
+	    "SEVERITY [TARGET]: send new alerts as RFC 5424 to a unix "
+	    "datagram socket (default /dev/log) or udp:HOST:PORT; repeatable" },
+	{ "alert-webhook", CONF_LIST, O(alert_webhook), NULL, 0, 0,
+	    "SEVERITY URL: POST new alerts as JSON to an http:// or https:// "
+	    "URL; repeatable" },
+	{ "alert-webhook-ca", CONF_STR, O(alert_webhook_ca), NULL, 0, 0,
+	    "CA certificates (PEM) for https webhooks; unset: the system "
+	    "store" },
+	{ "alert-webhook-retries", CONF_INT, O(alert_webhook_retries), "5", 0,
+	    100, "retries of a webhook POST after a connection error or 5xx" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL }
 };
 
@@ -138,6 +165,38 @@ hup_signalcb(evutil_socket_t sig, short ev, void *arg)
 	(void)arg;
 	log_info("SIGHUP: nothing to reload yet (configuration changes "
 	    "need a restart)");
+}
+
+/* The alert outputs from the options (checked by -n too). */
+static void
+setup_alertout_conf(struct ccfg *c, struct alertout_conf *ac)
+{
+	struct {
+		const char		*kind;
+		struct conf_list	*l;
+	} lists[] = { { "alert-exec", &c->alert_exec },
+	    { "alert-syslog", &c->alert_syslog },
+	    { "alert-webhook", &c->alert_webhook } };
+	char	err[CONF_ERRLEN];
+	size_t	i;
+	int	k;
+
+	alertout_conf_init(ac);
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		for (k = 0; k < lists[i].l->n; k++)
+			if (alertout_conf_add(ac, lists[i].kind,
+			    lists[i].l->v[k], err, sizeof(err)) != 0)
+				fatalx("%s", err);
+	if (strcmp(c->alert_log, "off") != 0 && asprintf(&ac->log_path,
+	    "%s%s", c->alert_log[0] ? c->alert_log : c->data,
+	    c->alert_log[0] ? "" : "/alerts.json") == -1)
+		fatal("alert-log");
+	ac->exec_timeout_ms = (int)c->alert_exec_timeout * 1000;
+	ac->exec_max = (int)c->alert_exec_max;
+	ac->webhook_retries = (int)c->alert_webhook_retries;
+	if (c->alert_webhook_ca != NULL &&
+	    (ac->webhook_ca = strdup(c->alert_webhook_ca)) == NULL)
+		fatal("alert-webhook-ca");
 }
 
 static void
@@ -198,6 +257,10 @@ setup_config(int argc, char *argv[], struct ccfg *c, int *foreground,
 	    sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (*check) {
+		struct alertout_conf ac;
+
+		setup_alertout_conf(c, &ac);
+		alertout_conf_clear(&ac);
 		if (verbose)
 			conf_dump(opts, c, stdout);
 		printf("configuration OK\n");
@@ -217,6 +280,8 @@ main(int argc, char *argv[])
 	struct ctl		*ctl;
 	struct retention	*rt;
 	struct retention_cfg	 rc;
+	struct alertout_conf	 ac;
+	struct alertout		*ao;
 	struct event		*sigev[4];
 	SSL_CTX			*ssl;
 	char			 err[1024], *end;
@@ -322,6 +387,11 @@ main(int argc, char *argv[])
 		fatal("chown %s", c.socket);
 	if (priv_drop(c.user, uid, gid, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	/* after priv_drop: the alert log belongs to the daemon's user */
+	setup_alertout_conf(&c, &ac);
+	if ((ao = alertout_new(base, &ac, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	alertout_conf_clear(&ac);
 	if (writer_start(w) != 0)
 		fatalx("cannot start writer thread");
 	rc.age_s = c.retention_age;
@@ -349,6 +419,7 @@ main(int argc, char *argv[])
 	listener_free(l);
 	listener_free(lt);
 	listener_free(lu);
+	alertout_free(ao);	/* after the writer: its last alerts go out */
 	for (int i = 0; i < 3; i++)
 		event_free(sigev[i]);
 	store_close(st);

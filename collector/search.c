@@ -300,6 +300,54 @@ search_run(struct store *st, const struct search_req *req,
 	return r;
 }
 
+static int
+event_visit(void *arg, struct ctx *c, const struct record *ev,
+    const struct stream_meta *m, uint64_t seq)
+{
+	(void)c;
+	return search_render(arg, ev, m, seq);
+}
+
+int
+search_event(struct store *st, uint32_t stream, uint64_t seq,
+    struct buf *out)
+{
+	struct ctx		*c;
+	struct store_iter	*it = NULL;
+	struct blockref		 ref = { stream, seq + 1 };
+	const uint8_t		*k;
+	size_t			 kl, len0 = out->len;
+	uint64_t		 decoded = 0;
+	uint8_t			 bm[BLOCK_BITMAP];
+	int			 r = ERR_NOMEM;
+
+	if (seq == UINT64_MAX)
+		return ERR_NOTFOUND;
+	if ((c = ctx_new(st)) == NULL || (it = store_iter_new(st)) == NULL)
+		goto out;
+	/* the block holding seq: the last "B" key of the stream <= seq */
+	if ((r = keys_block(&c->key, &ref)) != 0)
+		goto out;
+	store_iter_seek_before(it, c->key.d, c->key.len);
+	r = ERR_NOTFOUND;
+	if (!store_iter_valid(it))
+		goto out;
+	k = store_iter_key(it, &kl);
+	if (keys_decode_block(k, kl, &ref) != 0 || ref.stream != stream ||
+	    seq - ref.first_seq >= BLOCK_MAX_EVENTS)
+		goto out;
+	memset(bm, 0, sizeof(bm));
+	bitmap_set(bm, (unsigned)(seq - ref.first_seq));
+	if ((r = visit_block(c, &ref, bm, NULL, INT64_MIN, INT64_MAX,
+	    event_visit, out, &decoded)) != 0)
+		goto out;
+	r = out->len > len0 ? 0 : ERR_NOTFOUND;
+ out:
+	store_iter_free(it);
+	ctx_free(c);
+	return r;
+}
+
 struct followarg {
 	search_emitfn	 emit;
 	void		*arg;

@@ -42,6 +42,13 @@ int	search_run(struct store *, const struct search_req *, search_emitfn,
  */
 int	search_follow(struct store *, const struct query *, uint64_t *commit,
 	    search_emitfn, void *arg);
+/*
+ * Render the event (stream, seq) into out (appended), decoded and
+ * enriched as search_run does.  ERR_NOTFOUND when it is not stored (never
+ * arrived, or deleted by retention).
+ */
+int	search_event(struct store *, uint32_t stream, uint64_t seq,
+	    struct buf *out);
 /* The JSON form of one event (flat ECS keys, docs/events.md). */
 int	search_render(struct buf *out, const struct record *,
 	    const struct stream_meta *, uint64_t seq);

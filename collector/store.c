@@ -828,6 +828,18 @@ store_txn_gap(struct store_txn *t, uint32_t stream, uint64_t first,
 }
 
 int
+store_txn_alert(struct store_txn *t, uint64_t id, const char *json,
+    size_t len)
+{
+	int r;
+
+	if ((r = keys_alert(&t->key, id)) != 0)
+		return r;
+	wb_put(t, &t->key, json, len);
+	return 0;
+}
+
+int
 store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 {
 	char	*lerr = NULL;
@@ -909,6 +921,22 @@ store_iter_next(struct store_iter *i)
 	leveldb_iter_next(i->it);
 }
 
+void
+store_iter_prev(struct store_iter *i)
+{
+	leveldb_iter_prev(i->it);
+}
+
+void
+store_iter_seek_before(struct store_iter *i, const void *k, size_t len)
+{
+	leveldb_iter_seek(i->it, k, len);
+	if (leveldb_iter_valid(i->it))
+		leveldb_iter_prev(i->it);
+	else
+		leveldb_iter_seek_to_last(i->it);
+}
+
 const uint8_t *
 store_iter_key(struct store_iter *i, size_t *len)
 {
@@ -954,6 +982,40 @@ store_get_block(struct store *st, const struct blockref *ref,
 		r = store_get(st, k.d, k.len, out);
 	buf_clear(&k);
 	return r;
+}
+
+int
+store_get_alert(struct store *st, uint64_t id, struct buf *out)
+{
+	struct buf	k;
+	int		r;
+
+	buf_init(&k, 0);
+	if ((r = keys_alert(&k, id)) == 0)
+		r = store_get(st, k.d, k.len, out);
+	buf_clear(&k);
+	return r;
+}
+
+uint64_t
+store_alert_last_id(struct store *st)
+{
+	struct store_iter	*it;
+	const uint8_t		*k;
+	size_t			 kl;
+	uint64_t		 id = 0;
+
+	if ((it = store_iter_new(st)) == NULL)
+		return 0;
+	/* every "L" key sorts before "M" */
+	store_iter_seek_before(it, "M", 1);
+	if (store_iter_valid(it)) {
+		k = store_iter_key(it, &kl);
+		if (keys_decode_alert(k, kl, &id) != 0)
+			id = 0;
+	}
+	store_iter_free(it);
+	return id;
 }
 
 struct store_del {

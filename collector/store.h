@@ -74,6 +74,13 @@ int	store_txn_add(struct store_txn *, uint32_t stream,
 int	store_txn_gap(struct store_txn *, uint32_t stream, uint64_t first,
 	    uint64_t last, int64_t first_us, int64_t last_us,
 	    const char *reason, size_t reasonlen);
+/*
+ * Store alert id (its JSON, alerts.h) in this transaction, so that it is
+ * committed in the same synced write as the events that fired it.  An
+ * update of the alert rewrites the same key.
+ */
+int	store_txn_alert(struct store_txn *, uint64_t id, const char *json,
+	    size_t len);
 /* Write everything atomically (synced).  ERR_STORE with err on failure;
  * the transaction is then unchanged and may be committed again. */
 int	store_txn_commit(struct store_txn *, char *err, size_t errlen);
@@ -93,6 +100,10 @@ void	store_iter_free(struct store_iter *);
 void	store_iter_seek(struct store_iter *, const void *key, size_t len);
 int	store_iter_valid(struct store_iter *);
 void	store_iter_next(struct store_iter *);
+void	store_iter_prev(struct store_iter *);
+/* Position at the last key before key (invalid when there is none). */
+void	store_iter_seek_before(struct store_iter *, const void *key,
+	    size_t len);
 const uint8_t *store_iter_key(struct store_iter *, size_t *len);
 const uint8_t *store_iter_value(struct store_iter *, size_t *len);
 /* Fetch any value into out (replaced).  ERR_NOTFOUND when absent. */
@@ -101,6 +112,11 @@ int	store_get(struct store *, const void *key, size_t klen,
 /* Fetch a block into out (replaced).  ERR_NOTFOUND when absent. */
 int	store_get_block(struct store *, const struct blockref *,
 	    struct buf *out);
+/* The highest stored alert id, 0 when there is none (the engine's next
+ * id at start is this + 1). */
+uint64_t store_alert_last_id(struct store *);
+/* Fetch alert id's JSON into out (replaced).  ERR_NOTFOUND when absent. */
+int	store_get_alert(struct store *, uint64_t id, struct buf *out);
 /*
  * Deletion batches for maintenance (retention): any thread.  Deletes are
  * applied atomically by store_del_commit (synced).  Keys of any kind.

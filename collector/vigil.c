@@ -22,6 +22,7 @@
 #include "agg.h"
 #include "buf.h"
 #include "cli.h"
+#include "cli_alerts.h"
 #include "cli_verify.h"
 #include "cli_vm.h"
 #include "json.h"
@@ -48,6 +49,9 @@ usage(void)
 	    "  vm list | history VM | where VM --at T | report ...\n"
 	    "                             VM lifecycle audits (docs/vm.md)\n"
 	    "  host guests HOST [--since T] [--until T]\n"
+	    "  alerts [--since T] [--until T] [--severity S] [--rule ID]\n"
+	    "         [--limit N] [--json]   alerts, newest first\n"
+	    "  alerts show ID [--json]    an alert and its events\n"
 	    "times: RFC 3339 (2025-03-14T09:00:00Z) or relative (-2h, -30m, "
 	    "-7d)\n"
 	    "query: host.name:hv1 process.name:sshd \"failed password\" "
@@ -704,6 +708,8 @@ main(int argc, char *argv[])
 		return cli_vm(argc - i, argv + i, sockpath);
 	if (strcmp(argv[i], "host") == 0)
 		return cli_host(argc - i, argv + i, sockpath);
+	if (strcmp(argv[i], "alerts") == 0)
+		return cli_alerts(argc - i, argv + i, sockpath);
 	if (strcmp(argv[i], "status") == 0)
 		return cmd_status(argc - i, argv + i);
 	if (strcmp(argv[i], "top") == 0)
