@@ -60,6 +60,9 @@ struct ccfg {
 	long long	 alert_exec_timeout, alert_exec_max;
 	char		*alert_webhook_ca;
 	long long	 alert_webhook_retries;
+	char		*rules_pack;
+	char		*rules_dir;
+	long long	 rules_max_groups;
 };
 
 #define O(f)	offsetof(struct ccfg, f)
@@ -132,10 +135,63 @@ static const struct conf_opt opts[] = {
 	    "store" },
 	{ "alert-webhook-retries", CONF_INT, O(alert_webhook_retries), "5", 0,
 	    100, "retries of a webhook POST after a connection error or 5xx" },
+	{ "rules-pack", CONF_STR, O(rules_pack), RULES_PACK_DIR, 0, 0,
+	    "the bundled rule pack (docs/rules.md); \"\": none" },
+	{ "rules-dir", CONF_STR, O(rules_dir), "/etc/vigil/rules.d", 0, 0,
+	    "site rules, loaded after the pack; \"\": none" },
+	{ "rules-max-groups", CONF_INT, O(rules_max_groups), "100000", 100,
+	    100000000, "window states the rules engine keeps at most" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL }
 };
 
 static struct event_base	*base;
+static struct ccfg		*cfg;
+static struct writer		*wr;
+static struct alertout		*aout;
+
+/*
+ * The rule pack, then the site rules.  A directory that does not exist
+ * is skipped with a warning (a collector without its pack still stores
+ * everything); a rule file with an error fails the whole load.
+ */
+static int
+load_rules(const struct ccfg *c, struct ruleset **rs, char *err,
+    size_t errlen)
+{
+	const char	*dirs[2];
+	struct stat	 sb;
+	int		 n = 0;
+
+	if (c->rules_pack[0] != '\0') {
+		if (stat(c->rules_pack, &sb) == 0)
+			dirs[n++] = c->rules_pack;
+		else
+			log_warnx("rules-pack %s: %s: the bundled rules are "
+			    "not loaded", c->rules_pack, strerror(errno));
+	}
+	if (c->rules_dir[0] != '\0') {
+		if (stat(c->rules_dir, &sb) == 0)
+			dirs[n++] = c->rules_dir;
+		else if (errno != ENOENT)
+			log_warnx("rules-dir %s: %s", c->rules_dir,
+			    strerror(errno));
+	}
+	if (n == 0)
+		return rules_parse("(no rules)", "", 0, rs, err, errlen);
+	return rules_load(dirs, n, rs, err, errlen);
+}
+
+/* On the event loop: an alert is committed; the outputs take it. */
+static void
+alert_committed(const struct alert_out *a, void *arg)
+{
+	(void)arg;
+	if (!a->update)
+		log_info("alert %llu %s %s", (unsigned long long)a->id,
+		    rules_severity_name(a->severity), a->rule);
+	if (aout != NULL)
+		alertout_submit(aout, a->severity, a->update, a->json, a->len);
+}
 
 static void
 usage(void)
@@ -160,11 +216,20 @@ die_signalcb(evutil_socket_t sig, short ev, void *arg)
 static void
 hup_signalcb(evutil_socket_t sig, short ev, void *arg)
 {
+	struct ruleset	*rs;
+	char		 err[1024];
+
 	(void)sig;
 	(void)ev;
 	(void)arg;
-	log_info("SIGHUP: nothing to reload yet (configuration changes "
-	    "need a restart)");
+	if (load_rules(cfg, &rs, err, sizeof(err)) != 0) {
+		log_warnx("SIGHUP: rules not reloaded, the previous rules "
+		    "stay in force: %s", err);
+		return;
+	}
+	log_info("SIGHUP: %d rules loaded (other configuration changes "
+	    "need a restart)", rules_count(rs));
+	writer_reload(wr, rs);
 }
 
 /* The alert outputs from the options (checked by -n too). */
@@ -336,6 +401,20 @@ main(int argc, char *argv[])
 	stats_init((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	if ((w = writer_new(st, base, session_jobdone, NULL)) == NULL)
 		fatalx("writer: out of memory");
+	cfg = &c;
+	wr = w;
+	{
+		struct ruleset	*rs;
+		char		 spath[4096];
+
+		if (load_rules(&c, &rs, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		snprintf(spath, sizeof(spath), "%s/rules.state", c.data);
+		if (writer_set_rules(w, rs, (size_t)c.rules_max_groups, spath,
+		    alert_committed, NULL) != 0)
+			fatalx("rules: out of memory");
+		log_info("%d rules loaded", rules_count(rs));
+	}
 	memset(&lc, 0, sizeof(lc));
 	lc.listen = c.listen;
 	lc.ssl = ssl;
@@ -389,7 +468,7 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	/* after priv_drop: the alert log belongs to the daemon's user */
 	setup_alertout_conf(&c, &ac);
-	if ((ao = alertout_new(base, &ac, err, sizeof(err))) == NULL)
+	if ((aout = ao = alertout_new(base, &ac, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	alertout_conf_clear(&ac);
 	if (writer_start(w) != 0)

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cli_alerts.h"
+#include "cli_rules.h"
 #include "cli_verify.h"
 #include "cli_vm.h"
 #include "json.h"
@@ -52,6 +53,8 @@ usage(void)
 	    "  alerts [--since T] [--until T] [--severity S] [--rule ID]\n"
 	    "         [--limit N] [--json]   alerts, newest first\n"
 	    "  alerts show ID [--json]    an alert and its events\n"
+	    "  rules check DIR... | rules test [--rules DIR] FILE...\n"
+	    "                             rule files (docs/rules.md)\n"
 	    "times: RFC 3339 (2025-03-14T09:00:00Z) or relative (-2h, -30m, "
 	    "-7d)\n"
 	    "query: host.name:hv1 process.name:sshd \"failed password\" "
@@ -720,6 +723,8 @@ main(int argc, char *argv[])
 		return cmd_compact(argc - i, argv + i);
 	if (strcmp(argv[i], "verify") == 0)
 		return cli_verify(argc - i, argv + i, sockpath);
+	if (strcmp(argv[i], "rules") == 0)
+		return cli_rules(argc - i, argv + i);
 	if (strcmp(argv[i], "help") == 0)
 		usage();
 	fprintf(stderr, "vigil: unknown command '%s'\n", argv[i]);

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -22,6 +23,16 @@
 #include "writer.h"
 
 #define ROUND_MAX_EVENTS	65536
+#define WRITER_SAVE_US		(10 * 1000000LL)	/* rules state */
+#define ALERTQ_MAX		10000	/* alerts waiting for the loop */
+
+struct qalert {
+	TAILQ_ENTRY(qalert)	 entry;
+	struct alert_out	 a;
+	char			 rule[128];
+	char			 json[];
+};
+TAILQ_HEAD(qalertq, qalert);
 
 struct writer {
 	struct store		*st;
@@ -37,7 +48,28 @@ struct writer {
 	int			 stop;
 	uint32_t		 istream;	/* internal stream, or MAX */
 	struct buf		 ibuf;
+	/* rules (NULL: none) */
+	struct rulehook		*hook;
+	char			*state_path;
+	struct ruleset		*reload;	/* mutex: next rules */
+	int64_t			 last_tick, last_save;
+	struct event		*alertev;
+	writer_alertfn		 alertfn;
+	void			*alertarg;
+	struct qalertq		 alerts;	/* mutex: for the loop */
+	size_t			 nalerts;
+	uint64_t		 alerts_dropped;
+	struct rules_stats	 rstats;	/* mutex: last round's */
 };
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 void
 wjob_free(struct wjob *j)
@@ -67,6 +99,109 @@ writer_donecb(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
+/* rulehook_fn: on the writer thread, after the commit */
+static void
+writer_alert(const struct alert_out *a, void *arg)
+{
+	struct writer	*w = arg;
+	struct qalert	*q;
+
+	pthread_mutex_lock(&w->mtx);
+	if (w->nalerts >= ALERTQ_MAX) {
+		/* stored anyway: only the outputs miss it */
+		if (w->alerts_dropped++ == 0)
+			log_warnx("rules: alert outputs fall behind, alert "
+			    "%llu not sent (stored)", (unsigned long long)
+			    a->id);
+		pthread_mutex_unlock(&w->mtx);
+		return;
+	}
+	pthread_mutex_unlock(&w->mtx);
+	if ((q = malloc(sizeof(*q) + a->len + 1)) == NULL)
+		return;
+	q->a = *a;
+	memcpy(q->json, a->json, a->len);
+	q->json[a->len] = '\0';
+	q->a.json = q->json;
+	snprintf(q->rule, sizeof(q->rule), "%s", a->rule);
+	q->a.rule = q->rule;
+	pthread_mutex_lock(&w->mtx);
+	TAILQ_INSERT_TAIL(&w->alerts, q, entry);
+	w->nalerts++;
+	pthread_mutex_unlock(&w->mtx);
+	event_active(w->alertev, 0, 0);
+}
+
+/* on the event loop: hand the committed alerts to the outputs */
+static void
+writer_alertcb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct writer	*w = arg;
+	struct qalertq	 l;
+	struct qalert	*q;
+
+	(void)fd;
+	(void)ev;
+	TAILQ_INIT(&l);
+	pthread_mutex_lock(&w->mtx);
+	TAILQ_CONCAT(&l, &w->alerts, entry);
+	w->nalerts = 0;
+	pthread_mutex_unlock(&w->mtx);
+	while ((q = TAILQ_FIRST(&l)) != NULL) {
+		TAILQ_REMOVE(&l, q, entry);
+		if (w->alertfn != NULL)
+			w->alertfn(&q->a, w->alertarg);
+		free(q);
+	}
+}
+
+int
+writer_set_rules(struct writer *w, struct ruleset *rs, size_t max_groups,
+    const char *state_path, writer_alertfn fn, void *arg)
+{
+	int r;
+
+	if ((w->hook = rulehook_new(w->st, rs, max_groups, writer_alert,
+	    w)) == NULL)
+		return ERR_NOMEM;
+	if (state_path != NULL && (w->state_path = strdup(state_path)) ==
+	    NULL)
+		return ERR_NOMEM;
+	w->alertfn = fn;
+	w->alertarg = arg;
+	rulehook_attach(w->hook, w->txn);
+	if (state_path != NULL) {
+		r = rulehook_load(w->hook, state_path);
+		if (r != 0 && r != ERR_NOTFOUND)
+			log_warnx("rules: window state %s not loaded (%s): "
+			    "windows start empty", state_path, err_str(r));
+	}
+	return 0;
+}
+
+void
+writer_reload(struct writer *w, struct ruleset *rs)
+{
+	struct ruleset *old;
+
+	pthread_mutex_lock(&w->mtx);
+	old = w->reload;
+	w->reload = rs;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mtx);
+	rules_free(old);
+}
+
+void
+writer_rules_stats(struct writer *w, struct rules_stats *s,
+    uint64_t *dropped)
+{
+	pthread_mutex_lock(&w->mtx);
+	*s = w->rstats;
+	*dropped = w->alerts_dropped;
+	pthread_mutex_unlock(&w->mtx);
+}
+
 struct writer *
 writer_new(struct store *st, struct event_base *base, writer_donefn fn,
     void *arg)
@@ -81,11 +216,16 @@ writer_new(struct store *st, struct event_base *base, writer_donefn fn,
 	TAILQ_INIT(&w->q);
 	TAILQ_INIT(&w->done);
 	w->istream = UINT32_MAX;
+	TAILQ_INIT(&w->alerts);
 	buf_init(&w->ibuf, PROTO_FRAME_MAX);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if ((w->txn = store_txn_new(st)) == NULL ||
-	    (w->doneev = event_new(base, -1, 0, writer_donecb, w)) == NULL) {
+	    (w->doneev = event_new(base, -1, 0, writer_donecb, w)) == NULL ||
+	    (w->alertev = event_new(base, -1, 0, writer_alertcb, w)) ==
+	    NULL) {
+		if (w->doneev != NULL)
+			event_free(w->doneev);
 		store_txn_free(w->txn);
 		free(w);
 		return NULL;
@@ -157,6 +297,45 @@ run_job(struct writer *w, struct wjob *j)
 	}
 }
 
+/* Wait for jobs; with rules, wake every second for the engine's clock. */
+static void
+wait_jobs(struct writer *w)
+{
+	struct timespec	ts;
+
+	if (w->hook == NULL) {
+		pthread_cond_wait(&w->cv, &w->mtx);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	pthread_cond_timedwait(&w->cv, &w->mtx, &ts);
+}
+
+/* Rules housekeeping once a second: reload, clock, state snapshot. */
+static void
+rules_second(struct writer *w, int64_t now)
+{
+	struct ruleset *rs;
+
+	pthread_mutex_lock(&w->mtx);
+	rs = w->reload;
+	w->reload = NULL;
+	pthread_mutex_unlock(&w->mtx);
+	if (rs != NULL) {
+		rulehook_swap(w->hook, rs);
+		log_info("rules reloaded: %d rules in force", rules_count(rs));
+	}
+	if (now - w->last_tick >= 1000000) {
+		rulehook_tick(w->hook, now);
+		w->last_tick = now;
+	}
+	if (w->state_path != NULL && now - w->last_save >= WRITER_SAVE_US) {
+		(void)rulehook_save(w->hook, w->state_path);
+		w->last_save = now;
+	}
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -165,17 +344,14 @@ writer_main(void *arg)
 	struct wjob	*j;
 	char		 err[512];
 	size_t		 n;
-	int		 r, failed, logged = 0;
+	int		 r, failed, logged = 0, stop;
 
 	for (;;) {
 		TAILQ_INIT(&l);
 		pthread_mutex_lock(&w->mtx);
-		while (TAILQ_EMPTY(&w->q) && !w->stop)
-			pthread_cond_wait(&w->cv, &w->mtx);
-		if (TAILQ_EMPTY(&w->q) && w->stop) {
-			pthread_mutex_unlock(&w->mtx);
-			break;
-		}
+		if (TAILQ_EMPTY(&w->q) && !w->stop)
+			wait_jobs(w);
+		stop = w->stop;
 		n = 0;
 		while ((j = TAILQ_FIRST(&w->q)) != NULL &&
 		    n < ROUND_MAX_EVENTS) {
@@ -184,6 +360,14 @@ writer_main(void *arg)
 			n += j->kind == WJOB_BATCH ? j->batch.count : 1;
 		}
 		pthread_mutex_unlock(&w->mtx);
+		if (w->hook != NULL)
+			rules_second(w, now_us());
+		if (TAILQ_EMPTY(&l) && (w->hook == NULL ||
+		    rulehook_pending(w->hook) == 0)) {
+			if (stop)
+				break;
+			continue;
+		}
 
 		failed = 0;
 		TAILQ_FOREACH(j, &l, entry) {
@@ -193,12 +377,21 @@ writer_main(void *arg)
 		}
 		if (failed) {
 			/* a half-added job may be in the batch: redo each
-			 * good job alone so that nothing partial lands */
+			 * good job alone so that nothing partial lands (the
+			 * rules saw them once already) */
 			store_txn_reset(w->txn);
+			if (w->hook != NULL)
+				rulehook_pause(w->hook, 1);
 			TAILQ_FOREACH(j, &l, entry)
 				if (j->status == 0)
 					run_job(w, j);
+			if (w->hook != NULL)
+				rulehook_pause(w->hook, 0);
 		}
+		if (w->hook != NULL &&
+		    (r = rulehook_flush(w->hook, w->txn)) != 0)
+			log_warnx("rules: alerts not stored: %s",
+			    err_str(r));
 		while ((r = store_txn_commit(w->txn, err, sizeof(err))) != 0) {
 			STATS_ADD(store_errors, 1);
 			if (!logged++)
@@ -211,11 +404,22 @@ writer_main(void *arg)
 			logged = 0;
 		}
 		STATS_ADD(commits, 1);
+		if (w->hook != NULL) {
+			struct rules_stats rs;
+
+			rulehook_committed(w->hook);
+			rulehook_stats(w->hook, &rs);
+			pthread_mutex_lock(&w->mtx);
+			w->rstats = rs;
+			pthread_mutex_unlock(&w->mtx);
+		}
 		pthread_mutex_lock(&w->mtx);
 		TAILQ_CONCAT(&w->done, &l, entry);
 		pthread_mutex_unlock(&w->mtx);
 		event_active(w->doneev, 0, 0);
 	}
+	if (w->hook != NULL && w->state_path != NULL)
+		(void)rulehook_save(w->hook, w->state_path);
 	return NULL;
 }
 
@@ -250,7 +454,12 @@ writer_free(struct writer *w)
 		pthread_join(w->thr, NULL);
 	}
 	writer_donecb(-1, 0, w);
+	writer_alertcb(-1, 0, w);
 	event_free(w->doneev);
+	event_free(w->alertev);
+	rulehook_free(w->hook);
+	rules_free(w->reload);
+	free(w->state_path);
 	store_txn_free(w->txn);
 	buf_clear(&w->ibuf);
 	pthread_mutex_destroy(&w->mtx);

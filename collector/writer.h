@@ -12,6 +12,7 @@
 #include <sys/queue.h>
 
 #include "proto.h"
+#include "rulehook.h"
 #include "store.h"
 
 struct event_base;
@@ -48,6 +49,22 @@ typedef void (*writer_donefn)(struct wjob *, void *arg);
 struct writer *writer_new(struct store *, struct event_base *,
 	    writer_donefn, void *arg);
 int	writer_start(struct writer *);
+/*
+ * Rules (before writer_start): the writer thread runs every stored event
+ * through them (taking ownership of the rule set), stores the alerts in
+ * the same write, and calls fn on the event loop thread for each alert
+ * after its commit.  The window state is read from state_path now and
+ * written there every 10 s and at the end.
+ */
+typedef void (*writer_alertfn)(const struct alert_out *, void *arg);
+int	writer_set_rules(struct writer *, struct ruleset *, size_t max_groups,
+	    const char *state_path, writer_alertfn, void *arg);
+/* New rules, applied by the writer thread within a second (any thread;
+ * takes ownership). */
+void	writer_reload(struct writer *, struct ruleset *);
+/* Engine counters as of the last commit, and alerts the outputs missed. */
+void	writer_rules_stats(struct writer *, struct rules_stats *,
+	    uint64_t *dropped);
 /* Queue a job (never blocks; the session bounds what it has queued). */
 void	writer_submit(struct writer *, struct wjob *);
 /* Finish the queue, stop the thread, free.  Pending done callbacks run. */

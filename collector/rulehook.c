@@ -1,0 +1,341 @@
+/*
+ * rulehook.c -- the rules engine on the ingest path (see rulehook.h).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "err.h"
+#include "log.h"
+#include "placement.h"
+#include "rulehook.h"
+
+#define PCACHE		64		/* placement caches, by stream */
+#define STATE_MAX	(256u * 1024 * 1024)
+
+struct pending {
+	uint64_t	 id;
+	int		 severity;
+	int		 update;
+	char		 rule[128];
+	char		*json;
+	size_t		 len;
+};
+
+struct plist {
+	struct pending	*v;
+	size_t		 n, cap;
+};
+
+struct rulehook {
+	struct store		*st;
+	struct ruleset		*rs;
+	struct rules_engine	*eng;
+	size_t			 max_groups;
+	rulehook_fn		 fn;
+	void			*arg;
+	int			 paused;
+	int			 enrich;	/* some rule wants VM fields */
+	struct plist		 pend;		/* raised, not in a txn */
+	struct plist		 flushed;	/* in the txn being committed */
+	struct buf		 jb;
+	struct {
+		uint32_t		stream;
+		struct placement_cache	pc;
+	}			 pcache[PCACHE];
+};
+
+static void
+plist_clear(struct plist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].json);
+	l->n = 0;
+}
+
+static void
+on_alert(const struct alert *a, void *arg)
+{
+	struct rulehook	*h = arg;
+	struct pending	*p;
+
+	buf_reset(&h->jb);
+	if (alert_json(a, &h->jb) != 0) {
+		log_warnx("rules: alert %llu of %s cannot be encoded",
+		    (unsigned long long)a->id, a->rule_id);
+		return;
+	}
+	if (h->pend.n == h->pend.cap) {
+		size_t	 nc = h->pend.cap ? h->pend.cap * 2 : 16;
+
+		if ((p = reallocarray(h->pend.v, nc, sizeof(*p))) == NULL)
+			goto nomem;
+		h->pend.v = p;
+		h->pend.cap = nc;
+	}
+	p = &h->pend.v[h->pend.n];
+	if ((p->json = malloc(h->jb.len + 1)) == NULL)
+		goto nomem;
+	memcpy(p->json, h->jb.d, h->jb.len);
+	p->json[h->jb.len] = '\0';
+	p->len = h->jb.len;
+	p->id = a->id;
+	p->severity = a->severity;
+	p->update = a->update;
+	snprintf(p->rule, sizeof(p->rule), "%s", a->rule_id);
+	h->pend.n++;
+	return;
+ nomem:
+	log_warnx("rules: out of memory, alert %llu of %s lost",
+	    (unsigned long long)a->id, a->rule_id);
+}
+
+static void
+on_event(void *arg, struct record *ev, const struct stream_meta *m,
+    uint32_t stream, uint64_t seq)
+{
+	struct rulehook	*h = arg;
+	struct rule_ref	 ref;
+	size_t		 slot = stream % PCACHE;
+
+	if (h->paused || h->eng == NULL)
+		return;
+	if (h->enrich) {
+		if (h->pcache[slot].stream != stream) {
+			h->pcache[slot].stream = stream;
+			h->pcache[slot].pc.valid = 0;
+		}
+		placement_enrich(h->st, m, ev, &h->pcache[slot].pc);
+	}
+	ref.stream = stream;
+	ref.seq = seq;
+	ref.ts_us = ev->ts_us;
+	rules_event(h->eng, ev, &ref);
+}
+
+static int
+wants_vm(const struct ruleset *rs)
+{
+	return rules_wants(rs, "vm.uuid") || rules_wants(rs, "vm.name") ||
+	    rules_wants(rs, "hypervisor.name");
+}
+
+static struct rules_engine *
+engine_new(struct rulehook *h, uint64_t next_id)
+{
+	struct rules_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.max_groups = h->max_groups;
+	o.next_id = next_id;
+	return rules_engine_new(h->rs, &o, on_alert, h);
+}
+
+struct rulehook *
+rulehook_new(struct store *st, struct ruleset *rs, size_t max_groups,
+    rulehook_fn fn, void *arg)
+{
+	struct rulehook	*h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->st = st;
+	h->rs = rs;
+	h->max_groups = max_groups;
+	h->fn = fn;
+	h->arg = arg;
+	h->enrich = wants_vm(rs);
+	buf_init(&h->jb, 0);
+	for (size_t i = 0; i < PCACHE; i++)
+		h->pcache[i].stream = UINT32_MAX;
+	if ((h->eng = engine_new(h, store_alert_last_id(st) + 1)) == NULL) {
+		buf_clear(&h->jb);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+rulehook_free(struct rulehook *h)
+{
+	if (h == NULL)
+		return;
+	rules_engine_free(h->eng);
+	rules_free(h->rs);
+	plist_clear(&h->pend);
+	plist_clear(&h->flushed);
+	free(h->pend.v);
+	free(h->flushed.v);
+	buf_clear(&h->jb);
+	free(h);
+}
+
+void
+rulehook_attach(struct rulehook *h, struct store_txn *t)
+{
+	store_txn_set_eventfn(t, on_event, h);
+}
+
+void
+rulehook_pause(struct rulehook *h, int paused)
+{
+	h->paused = paused;
+}
+
+void
+rulehook_tick(struct rulehook *h, int64_t now_us)
+{
+	rules_tick(h->eng, now_us);
+}
+
+size_t
+rulehook_pending(const struct rulehook *h)
+{
+	return h->pend.n;
+}
+
+int
+rulehook_flush(struct rulehook *h, struct store_txn *t)
+{
+	struct plist	tmp;
+	size_t		i;
+	int		r;
+
+	for (i = 0; i < h->pend.n; i++)
+		if ((r = store_txn_alert(t, h->pend.v[i].id,
+		    h->pend.v[i].json, h->pend.v[i].len)) != 0)
+			return r;
+	/* swap the lists: pend becomes flushed, flushed (empty) pend */
+	plist_clear(&h->flushed);
+	tmp = h->flushed;
+	h->flushed = h->pend;
+	h->pend = tmp;
+	return 0;
+}
+
+void
+rulehook_committed(struct rulehook *h)
+{
+	struct alert_out	o;
+
+	for (size_t i = 0; i < h->flushed.n; i++) {
+		o.id = h->flushed.v[i].id;
+		o.severity = h->flushed.v[i].severity;
+		o.update = h->flushed.v[i].update;
+		o.rule = h->flushed.v[i].rule;
+		o.json = h->flushed.v[i].json;
+		o.len = h->flushed.v[i].len;
+		if (h->fn != NULL)
+			h->fn(&o, h->arg);
+	}
+	plist_clear(&h->flushed);
+}
+
+void
+rulehook_swap(struct rulehook *h, struct ruleset *rs)
+{
+	struct rules_engine	*ne;
+	struct ruleset		*old = h->rs;
+	struct rules_stats	 s;
+	struct buf		 b;
+
+	rules_stats(h->eng, &s);
+	h->rs = rs;			/* engine_new reads it */
+	if ((ne = engine_new(h, s.next_id)) == NULL) {
+		log_warnx("rules: reload failed: out of memory; the "
+		    "previous rules stay in force");
+		h->rs = old;
+		rules_free(rs);
+		return;
+	}
+	buf_init(&b, STATE_MAX);
+	if (rules_state_save(h->eng, &b) != 0 ||
+	    rules_state_load(ne, b.d, b.len) != 0)
+		log_warnx("rules: window state not carried over the reload");
+	buf_clear(&b);
+	rules_engine_free(h->eng);
+	rules_free(old);
+	h->eng = ne;
+	h->enrich = wants_vm(rs);
+}
+
+int
+rulehook_save(struct rulehook *h, const char *path)
+{
+	struct buf	 b;
+	char		 tmp[4096];
+	int		 fd = -1, r = ERR_IO;
+	size_t		 off;
+	ssize_t		 n;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return ERR_TOOBIG;
+	buf_init(&b, STATE_MAX);
+	if ((r = rules_state_save(h->eng, &b)) != 0)
+		goto out;
+	r = ERR_IO;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		goto out;
+	for (off = 0; off < b.len; off += (size_t)n)
+		if ((n = write(fd, b.d + off, b.len - off)) <= 0)
+			goto out;
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0) {
+		log_warn("rules: cannot save window state to %s", path);
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+	}
+	buf_clear(&b);
+	return r;
+}
+
+int
+rulehook_load(struct rulehook *h, const char *path)
+{
+	struct stat	 sb;
+	uint8_t		*d = NULL;
+	size_t		 off;
+	ssize_t		 n;
+	int		 fd, r = ERR_IO;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? ERR_NOTFOUND : ERR_IO;
+	if (fstat(fd, &sb) == -1 || sb.st_size < 0 ||
+	    (uint64_t)sb.st_size > STATE_MAX)
+		goto out;
+	if ((d = malloc((size_t)sb.st_size + 1)) == NULL) {
+		r = ERR_NOMEM;
+		goto out;
+	}
+	for (off = 0; off < (size_t)sb.st_size; off += (size_t)n)
+		if ((n = read(fd, d + off, (size_t)sb.st_size - off)) <= 0)
+			goto out;
+	r = rules_state_load(h->eng, d, (size_t)sb.st_size);
+ out:
+	close(fd);
+	free(d);
+	return r;
+}
+
+void
+rulehook_stats(const struct rulehook *h, struct rules_stats *s)
+{
+	rules_stats(h->eng, s);
+}
