@@ -25,6 +25,7 @@
 #include "cli_rules.h"
 #include "decode.h"
 #include "err.h"
+#include "log.h"
 #include "query.h"
 #include "rulehook.h"
 #include "rules.h"
@@ -216,8 +217,11 @@ run_line(struct run *r, const struct src *s, const char *path,
 	uint64_t		 next, gap;
 	size_t			 mark;
 	uint64_t		*nn;
+	char			 inst[128];
 
-	if (store_stream_lookup(r->st, s->host, "rules-test", path, s->type,
+	/* one stream per file, type and claim, as one shipper input */
+	snprintf(inst, sizeof(inst), "rules-test:%s:%s", s->type, s->uuid);
+	if (store_stream_lookup(r->st, s->host, inst, path, s->type,
 	    s->role, s->uuid, &id, &next) != 0) {
 		fprintf(stderr, "vigil: %s: cannot create stream\n", path);
 		return -1;
@@ -354,7 +358,7 @@ src_default(struct src *s)
 
 /* One fixture file, in a store and engine of its own; 0 when it passes. */
 static int
-run_fixture(const char **dirs, int ndirs, const char *file)
+run_fixture(const char **dirs, int ndirs, const char *file, int json)
 {
 	struct ruleset	*rs;
 	struct run	 r;
@@ -375,7 +379,8 @@ run_fixture(const char **dirs, int ndirs, const char *file)
 		return 1;
 	}
 	memset(&r, 0, sizeof(r));
-	r.quiet = 1;
+	r.quiet = !json;		/* --json: show the alerts too */
+	r.json = json;
 	src_default(&s);
 	if (run_open(&r, rs) != 0) {
 		fclose(f);
@@ -572,7 +577,7 @@ cmd_test(int argc, char *argv[])
 		return bad;
 	}
 	for (bad = 0, i = 0; i < nfiles; i++)
-		bad += run_fixture(dirs, ndirs, files[i]);
+		bad += run_fixture(dirs, ndirs, files[i], json);
 	printf("%d fixtures, %d failed\n", nfiles, bad);
 	free(files);
 	free(srcs);
@@ -582,6 +587,8 @@ cmd_test(int argc, char *argv[])
 int
 cli_rules(int argc, char *argv[])
 {
+	/* the store's own notes are not the command's output */
+	log_init("vigil", LOG_TO_STDERR, -1);
 	if (argc < 2)
 		rules_usage();
 	if (strcmp(argv[1], "check") == 0)

@@ -90,14 +90,25 @@ name(const char *fmt, ...)					\
 
 LOGFN(log_warn, LOG_WARNING, 1)
 LOGFN(log_warnx, LOG_WARNING, 0)
-LOGFN(log_info, LOG_INFO, 0)
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbose < 0)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap, 0);
+	va_end(ap);
+}
 
 void
 log_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!log_verbose)
+	if (log_verbose < 1)
 		return;
 	va_start(ap, fmt);
 	vlog(LOG_DEBUG, fmt, ap, 0);

@@ -11,7 +11,8 @@
 #define LOG_TO_STDERR	1
 #define LOG_TO_SYSLOG	2
 
-/* progname: ident; dest: LOG_TO_*; verbose: 0 info, 1 debug. */
+/* progname: ident; dest: LOG_TO_*; verbose: -1 warnings only, 0 info,
+ * 1 debug. */
 void	log_init(const char *progname, int dest, int verbose);
 void	log_setverbose(int verbose);
 int	log_getverbose(void);
