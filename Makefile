@@ -26,6 +26,7 @@ PKGS	:= libevent_openssl libevent_pthreads openssl yajl libpcre2-8 libsystemd
 OPT	?= -O2 -g
 CFLAGS	+= $(OPT) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
 	-iquote core -iquote collector -iquote shipper -iquote rules $(SANFLAGS) \
+	-DRULES_PACK_DIR='"$(PREFIX)/share/vigil/rules"' \
 	$(shell pkg-config --cflags $(PKGS))
 LDFLAGS	+= $(SANFLAGS) -pthread
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lleveldb -lm
@@ -127,6 +128,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vigil/rules \
 	    $(DESTDIR)/etc/vigil $(DESTDIR)/lib/systemd/system
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 rules/*.rules $(DESTDIR)$(PREFIX)/share/vigil/rules/
 	install -m 644 conf/collector.conf conf/shipper.conf \
 	    $(DESTDIR)$(PREFIX)/share/vigil/
 	for f in conf/*.service; do \

@@ -163,6 +163,7 @@ tls-cert $DEMO/certs/localhost.crt
 tls-key $DEMO/certs/localhost.key
 tls-ca $DEMO/certs/ca.crt
 tls-crl $DEMO/certs/crl.pem
+rules-pack $PWD/rules
 EOF
 say "== starting vigil-collector on 127.0.0.1:$PORT (log demo/log/collector.log)"
 start collector bin/vigil-collector -d -f "$DEMO/collector.conf"
@@ -215,6 +216,7 @@ show() {
 	show $VIGIL search --limit 10 host.name:web01 process.name:sshd Failed
 	show $VIGIL search --limit 10 --since -2h event.dataset:audit VIRT_CONTROL
 	show $VIGIL search --limit 5 host.name:hv1 process.name:kernel DPT=22
+	show $VIGIL alerts --limit 10
 }
 
 cat <<EOF
@@ -224,6 +226,8 @@ More queries (docs/query.md):
   $VIGIL search --since -1h host.name:hv2 process.name:sudo
   $VIGIL search --json --limit 5 '"Invalid user"' NOT host.name:web01
   $VIGIL tail process.name:sshd        (follow live; Ctrl-C to end)
+  $VIGIL alerts --severity high        (alerts of the rules in rules/)
+  $VIGIL verify                        (the stored hash chains)
   $VIGIL status
 Logs of the daemons: demo/log/.  Stop the demo: scripts/quickstart.sh stop
 Run the tests: make test

@@ -4,7 +4,11 @@
  * decode_event on the loadgen mix.  Each is run for about SECONDS (default
  * 1) over a few realistic lines.  Prints one "name lines_per_s" line each.
  *
- *   bench_decode [SECONDS]
+ * With a rule directory, also decode_event plus the rules engine with
+ * those rules (the collector's ingest path without storage), the
+ * addresses varied so that the windows have many groups.
+ *
+ *   bench_decode [SECONDS [RULEDIR]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include "dec.h"
 #include "decode.h"
 #include "record.h"
+#include "rules.h"
 #include "syslog.h"
 
 static const char *const lines[] = {
@@ -48,6 +53,62 @@ now(void)
 static struct syslog_msg	msgs[NLINES];
 static struct record		ev;
 static volatile long		sink;
+static long			alerts;
+
+static void
+on_alert(const struct alert *a, void *arg)
+{
+	(void)arg;
+	alerts += !a->update;
+}
+
+/* decode + rules over the mix; the last octet of the source varies */
+static void
+run_rules(const char *dir, double secs)
+{
+	const char		*dirs[1] = { dir };
+	struct ruleset		*rs;
+	struct rules_engine	*eng;
+	struct rules_stats	 st;
+	struct decode_ctx	 dc = { 1795677279000000LL, 0, "hv1", "auth",
+	    "/var/log/auth.log" };
+	struct rule_ref		 ref = { 0, 0, 0 };
+	char			 err[1024], buf[NLINES][1024], *p;
+	size_t			 len[NLINES], i;
+	double			 t0, t;
+	long			 n;
+	int			 d;
+
+	if (rules_load(dirs, 1, &rs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench_decode: %s\n", err);
+		exit(1);
+	}
+	if ((eng = rules_engine_new(rs, NULL, on_alert, NULL)) == NULL)
+		exit(1);
+	for (i = 0; i < NLINES; i++) {
+		len[i] = strlen(lines[i]);
+		memcpy(buf[i], lines[i], len[i] + 1);
+	}
+	for (n = 0, t0 = now(); (t = now()) - t0 < secs; )
+		for (d = 0; d < 1000; d++, n++) {
+			i = (size_t)n % 4;
+			/* "10.2.0.1 port" / "SRC=10.1.0.155 ": vary a digit */
+			if ((p = strstr(buf[i], "10.")) != NULL)
+				p[3] = (char)('0' + (n / 4) % 10);
+			decode_event(&dc, buf[i], len[i], dc.recv_us, &ev);
+			ref.seq = (uint64_t)n;
+			ref.ts_us = ev.ts_us;
+			rules_event(eng, &ev, &ref);
+		}
+	rules_stats(eng, &st);
+	printf("decode_rules_mix %.0f\n", n / (t - t0));
+	fprintf(stderr, "# rules: %d rules, %llu events, %llu rule tests, "
+	    "%ld alerts, %llu groups\n", rules_count(rs),
+	    (unsigned long long)st.events, (unsigned long long)st.tested,
+	    alerts, (unsigned long long)st.groups);
+	rules_engine_free(eng);
+	rules_free(rs);
+}
 
 static void
 run_dec(int which)
@@ -107,6 +168,8 @@ main(int argc, char *argv[])
 			sink += ev.nfields;
 		}
 	printf("decode_event_mix %.0f\n", n / (t - t0));
+	if (argc > 2)
+		run_rules(argv[2], secs);
 	fflush(stdout);
 	/* check that each decoder recognises its line */
 	for (d = 0; d < 5; d++) {

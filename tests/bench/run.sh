@@ -89,6 +89,8 @@ fresh_collector() {
 	start_collector "$@"
 }
 
+# every vigil run has the bundled rule pack on (the condition)
+printf 'rules-pack %s\n' "$SRCDIR/rules" >"$T/collector.conf"
 make_ca "$T/ca" >/dev/null 2>&1
 make_cert "$T/ca" bench >/dev/null 2>&1
 make_cert "$T/ca" rsyslog server >/dev/null 2>&1
@@ -256,7 +258,8 @@ rm -f "$FLAT"
 
 # ---------------------------------------------------------------- decoders
 say "decoders: one core"
-"$VIGIL_TESTBIN/bench_decode" 1 >"$T/dec.out" 2>"$T/dec.err"
+"$VIGIL_TESTBIN/bench_decode" 1 "$SRCDIR/rules" >"$T/dec.out" \
+    2>"$T/dec.err"
 cat "$T/dec.err"
 while read -r b_k b_v; do
 	res "dec_$b_k" "$b_v"
