@@ -237,8 +237,8 @@ static const char *const shadow_progs[] = {
  * recognised the message.
  */
 static int
-decode_program(const char *app, size_t applen, const char *msg, size_t len,
-    struct record *ev, int64_t *ts_us)
+decode_program(const struct decode_ctx *ctx, const char *app, size_t applen,
+    const char *msg, size_t len, struct record *ev, int64_t *ts_us)
 {
 	int i;
 
@@ -246,8 +246,11 @@ decode_program(const char *app, size_t applen, const char *msg, size_t len,
 		return 0;
 	if (app == NULL)
 		return ERR_FORMAT;
+	/* only the collector's own stream (type vigil, which session.c
+	 * refuses from peers) speaks for the collector */
 	if (streq(app, applen, "vigil-collector"))
-		return dec_internal(msg, len, ev);
+		return ctx->type != NULL && strcmp(ctx->type, "vigil") == 0 ?
+		    dec_internal(msg, len, ev) : ERR_FORMAT;
 	if (streq(app, applen, "vigil-hook"))
 		return dec_hook(msg, len, ev);
 	if (streq(app, applen, "sshd") || streq(app, applen, "sshd-session"))
@@ -364,7 +367,8 @@ decode_event(const struct decode_ctx *ctx, const char *raw, size_t len,
 	record_add(ev, "message", m.msg, m.msglen);
 	/* a program's own time (audit, libvirt: exact UTC) wins */
 	ts = ev->ts_us;
-	if (decode_program(m.app, m.applen, m.msg, m.msglen, ev, &ts) == 0 &&
+	if (decode_program(ctx, m.app, m.applen, m.msg, m.msglen, ev,
+	    &ts) == 0 &&
 	    ts != ev->ts_us) {
 		ev->ts_us = ts;
 		ev->flags &= ~REC_F_NOTIME;

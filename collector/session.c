@@ -450,6 +450,12 @@ session_hello(struct session *s, const uint8_t *p, size_t len)
 		    (int)h->streams[i].namelen, h->streams[i].name);
 		snprintf(type, sizeof(type), "%.*s",
 		    (int)h->streams[i].typelen, h->streams[i].type);
+		if (strcmp(type, "vigil") == 0) {
+			/* the collector's own events: nobody else's to send */
+			session_fail(s, "bad HELLO: stream %u claims type "
+			    "vigil", h->streams[i].id);
+			goto out;
+		}
 		if (store_stream_lookup(s->l->cfg.store, s->name, inst, name,
 		    type[0] ? type : "other", role, vm, &id, &next) != 0) {
 			session_fail(s, "storage error");

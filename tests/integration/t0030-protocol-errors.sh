@@ -25,7 +25,7 @@ test_expect_success 'a good session stays open meanwhile' '
 
 for act in frame-oversized frame-zero frame-unknown-type frame-garbage \
     batch-before-hello hello-bad-version hello-trailing \
-    batch-unknown-stream batch-short; do
+    batch-unknown-stream batch-short hello-type-vigil; do
 	test_expect_success "$act: ERROR frame, reason logged" '
 		peer '"$act"' >"$T/'"$act"'.out" &&
 		grep "^error " "$T/'"$act"'.out" &&
@@ -83,7 +83,7 @@ test_expect_success 'the gap is a searchable event of the collector' '
 '
 
 test_expect_success 'protocol errors are counted' '
-	grep -q "\"protocol_errors\":9" "$T/status.json"
+	grep -q "\"protocol_errors\":10" "$T/status.json"
 '
 
 test_done

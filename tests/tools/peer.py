@@ -20,6 +20,8 @@ Actions (each prints one result line; exit 0 when it went as expected):
   hello-trailing                 HELLO with trailing bytes
   batch-unknown-stream           BATCH for a stream not in HELLO
   batch-short                    BATCH whose count exceeds its lines
+  hello-type-vigil               HELLO with a stream of type "vigil" (the
+                                 collector's own events)
 For the malformed ones it prints "error REASON" (the collector's ERROR
 frame) or "closed".
 """
@@ -149,6 +151,8 @@ def main():
         c.sendall(hello("x", version=9))
     elif act == "hello-trailing":
         c.sendall(hello("x", trailing=b"junk"))
+    elif act == "hello-type-vigil":
+        c.sendall(hello("x", streams=[(7, "/var/log/x", "vigil")]))
     elif act == "batch-unknown-stream":
         c.sendall(hello("x"))
         read_frame(c)

@@ -281,6 +281,31 @@ test_utf8(void)
 	T_INT(decode_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
 }
 
+/* Only the collector's own stream (type vigil) speaks for it: the same
+ * line from any other stream is a plain line, not a finding. */
+static void
+test_internal(void)
+{
+	struct decode_ctx own = { RECV_US, 0, "coll", "vigil",
+	    "vigil-collector" };
+	struct decode_ctx other = { RECV_US, 0, "hv1", "syslog",
+	    "/var/log/syslog" };
+	const char *line = "2026-11-20T10:00:00Z coll vigil-collector: "
+	    "event=sequence_gap sender=hv1 stream=/var/log/auth.log first=5 "
+	    "last=9 missing=5 reason=spool_full";
+	size_t n;
+
+	dec(&own, line);
+	T_STRN(record_get(&ev, "event.action", &n), n, "sequence_gap");
+	T_STRN(record_get(&ev, "vigil.gap.count", &n), n, "5");
+	T_STRN(record_get(&ev, "vigil.stream", &n), n, "/var/log/auth.log");
+	T_STRN(record_get(&ev, "event.reason", &n), n, "spool_full");
+	dec(&other, line);
+	T_OK(record_get(&ev, "event.action", &n) == NULL);
+	T_OK(record_get(&ev, "vigil.gap.count", &n) == NULL);
+	T_STRN(record_get(&ev, "process.name", &n), n, "vigil-collector");
+}
+
 int
 main(void)
 {
@@ -290,5 +315,6 @@ main(void)
 	test_bad();
 	test_indexed();
 	test_utf8();
+	test_internal();
 	return TEST_DONE();
 }
