@@ -467,8 +467,8 @@ fire(struct rules_engine *e, const struct rule *r, const struct record *ev,
 	a->rule_id = r->id;
 	a->title = r->title;
 	a->severity = r->severity;
-	a->tags = r->tags;
-	a->description = r->description;
+	a->tags = r->tags != NULL ? r->tags : "";
+	a->description = r->description != NULL ? r->description : "";
 	a->ts_us = ts;
 	a->ev = ev;
 	a->suppressed = 0;
