@@ -1,6 +1,7 @@
 /*
- * engine_int.h -- the engine's group table, shared by engine.c (window
- * logic, timers, suppression, alerts) and state.c (snapshots).
+ * engine_int.h -- the engine's state, shared by engine.c (window logic,
+ * timers, suppression, alerts), group.c (the group table, LRU and timer
+ * heap) and state.c (snapshots).
  *
  * A group is the state of one rule for one combination of its "by"
  * values: a window (G_WIN) or a suppression (G_SUPP).  All groups of all
@@ -15,6 +16,8 @@
 #include "rules_int.h"
 
 enum group_kind { G_WIN = 0, G_SUPP = 1 };
+
+#define GROUP_HT_INIT	1024		/* buckets at first; doubles */
 
 struct group {
 	struct group	*hnext;		/* hash chain */

@@ -30,6 +30,9 @@ rest(struct parser *p, const struct tok *kw, const char **out, int join)
 		return lex_error(&p->lx, kw->line, kw->col, "duplicate %.*s",
 		    (int)kw->len, kw->s);
 	n = old != NULL ? strlen(old) + 1 : 0;
+	if (n + t.len > RULES_TOKEN_MAX * 4)	/* joined copies stay linear */
+		return lex_error(&p->lx, kw->line, kw->col, "%.*s longer than "
+		    "%d bytes", (int)kw->len, kw->s, RULES_TOKEN_MAX * 4);
 	if ((s = parse_alloc(p, n + t.len + 1)) == NULL)
 		return T_ERR;
 	if (old != NULL) {

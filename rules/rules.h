@@ -65,8 +65,8 @@ struct alert {
 	const char	*rule_id;
 	const char	*title;
 	int		 severity;
-	const char	*tags;		/* "T1110, T1110.001" as written */
-	const char	*description;
+	const char	*tags;		/* "T1110, T1110.001" as written, or "" */
+	const char	*description;	/* or "" */
 	int64_t		 ts_us;		/* event time of the firing event */
 	int64_t		 first_us;	/* earliest event that counted */
 	char		 group[ALERT_GROUP_MAX];   /* "source.ip=1.2.3.4" */

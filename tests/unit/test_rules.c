@@ -265,8 +265,8 @@ test_parse_errors(void)
 	    { "rule x\n title T\n severity low\n match a == b and\nend\n",
 		"t.rules:4:18: expected a condition, got end of line" },
 	};
-	size_t	i;
-	char	deep[512];
+	size_t	i, n;
+	char	deep[512], *big;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		const char *e = perror_of(t[i].text);
@@ -286,6 +286,19 @@ test_parse_errors(void)
 	    " match %.*sa exists\nend\n", 65, "((((((((((((((((((((((((((("
 	    "((((((((((((((((((((((((((((((((((((((((((((((((");
 	T_STR(perror_of(deep), "t.rules:4:72: nesting deeper than 64");
+	/* repeated descriptions are bounded in total */
+	big = malloc(5 * 4200 + 100);
+	n = (size_t)sprintf(big, "rule x\n");
+	for (i = 0; i < 5; i++) {
+		n += (size_t)sprintf(big + n, " description ");
+		memset(big + n, 'd', 4000);
+		n += 4000;
+		big[n++] = '\n';
+	}
+	big[n] = '\0';
+	T_STR(perror_of(big), "t.rules:6:2: description longer than 16384 "
+	    "bytes");
+	free(big);
 	memset(deep, 0, sizeof(deep));
 	strcpy(deep, "rule x\n title T\n severity low\n match ");
 	for (i = 0; i < 70; i++)

@@ -119,6 +119,9 @@ test_threshold(void)
 	T_STR(c.a[0].group, "ip=1");
 	T_STR(c.a[0].message, "3 from 1 in 10s: ip=1");
 	T_STR(c.a[0].rule_id, "th");
+	T_STR(c.a[0].title, "T");
+	T_STR(c.a[0].tags, "");		/* never NULL */
+	T_STR(c.a[0].description, "");
 	T_INT(c.a[0].severity, SEV_HIGH);
 	T_OK(c.hadev[0]);
 	/* the window restarted empty: two more do not fire */
