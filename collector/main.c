@@ -258,8 +258,6 @@ main(int argc, char *argv[])
 			fatalx("user: %s", err);
 		if (mkdir(c.data, 0750) == -1 && errno != EEXIST)
 			fatal("%s", c.data);
-		if (priv_chown_dir(c.data, uid, gid) == -1)
-			fatal("chown %s", c.data);
 	}
 	/* before any thread exists (LevelDB starts one) */
 	if (!foreground) {
@@ -272,6 +270,9 @@ main(int argc, char *argv[])
 	so.sync = 1;
 	if (store_open(c.data, &so, &st, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	/* after the open, which may create files (LOCK, LOG, MANIFEST) */
+	if (c.user != NULL && priv_chown_dir(c.data, uid, gid) == -1)
+		fatal("chown %s", c.data);
 
 	if (evthread_use_pthreads() != 0)
 		fatalx("libevent without thread support");
