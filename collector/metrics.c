@@ -88,21 +88,6 @@ metrics_label(struct buf *o, const char *s)
 	return r;
 }
 
-/* one per-sender series: name{sender="..."} value */
-static int
-sender_series(struct buf *o, const char *name, const struct sender_stat *s,
-    const char *fmt, double v)
-{
-	int	r;
-
-	if ((r = buf_putf(o, "%s{sender=\"", name)) != 0 ||
-	    (r = metrics_label(o, s->name)) != 0)
-		return r;
-	if (strcmp(fmt, "u") == 0)
-		return buf_putf(o, "\"} %llu\n", (unsigned long long)v);
-	return buf_putf(o, "\"} %.6f\n", v);
-}
-
 static const struct sender_metric {
 	const char	*name;
 	const char	*type;
@@ -122,24 +107,28 @@ static const struct sender_metric {
 	    "Sequence numbers of the sender never received." },
 };
 
+/* one series of family k (an index of sender_metrics) for sender s */
 static int
-sender_value(const struct sender_stat *s, size_t k, const char **fmt,
-    double *v)
+sender_series(struct buf *o, size_t k, const struct sender_stat *s)
 {
-	*fmt = "u";
+	uint64_t	v;
+	int		r;
+
+	if ((r = buf_putf(o, "%s{sender=\"", sender_metrics[k].name)) != 0 ||
+	    (r = metrics_label(o, s->name)) != 0)
+		return r;
 	switch (k) {
 	case 0:
-		*fmt = "f";
-		*v = (double)s->last_us / 1e6;
-		break;
-	case 1: *v = s->connected; break;
-	case 2: *v = (double)s->received; break;
-	case 3: *v = (double)s->stored; break;
-	case 4: *v = (double)s->dups; break;
-	case 5: *v = (double)s->gaps; break;
-	default: return -1;
+		return buf_putf(o, "\"} %lld.%06lld\n",
+		    (long long)(s->last_us / 1000000),
+		    (long long)(s->last_us % 1000000));
+	case 1: v = (uint64_t)s->connected; break;
+	case 2: v = s->received; break;
+	case 3: v = s->stored; break;
+	case 4: v = s->dups; break;
+	default: v = s->gaps; break;
 	}
-	return 0;
+	return buf_putf(o, "\"} %llu\n", (unsigned long long)v);
 }
 
 int
@@ -147,8 +136,6 @@ metrics_render(struct buf *o, const struct metrics_snap *m)
 {
 	const uint64_t	*v;
 	size_t		 i, k;
-	const char	*fmt;
-	double		 d;
 	int		 r = 0, n;
 
 	for (i = 0; i < sizeof(totals) / sizeof(totals[0]) && r == 0; i++) {
@@ -174,18 +161,15 @@ metrics_render(struct buf *o, const struct metrics_snap *m)
 		r = buf_putf(o, "vigil_streams %u\n", m->streams);
 	if (r == 0 && (r = head(o, "vigil_start_time_seconds", "gauge",
 	    "Unix time the collector started.")) == 0)
-		r = buf_putf(o, "vigil_start_time_seconds %.6f\n",
-		    (double)m->tot.start_us / 1e6);
+		r = buf_putf(o, "vigil_start_time_seconds %lld.%06lld\n",
+		    (long long)(m->tot.start_us / 1000000),
+		    (long long)(m->tot.start_us % 1000000));
 	for (k = 0; k < sizeof(sender_metrics) / sizeof(sender_metrics[0]) &&
 	    r == 0 && m->nsenders > 0; k++) {
 		r = head(o, sender_metrics[k].name, sender_metrics[k].type,
 		    sender_metrics[k].help);
-		for (n = 0; n < m->nsenders && r == 0; n++) {
-			if (sender_value(&m->senders[n], k, &fmt, &d) != 0)
-				break;
-			r = sender_series(o, sender_metrics[k].name,
-			    &m->senders[n], fmt, d);
-		}
+		for (n = 0; n < m->nsenders && r == 0; n++)
+			r = sender_series(o, k, &m->senders[n]);
 	}
 	return r;
 }

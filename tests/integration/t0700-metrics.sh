@@ -190,10 +190,10 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((\"127.0.0.1\", $MPORT))
 s.listen(1)
-time.sleep(15)" &
+time.sleep(60)" &
 	holder=$! &&
 	remember "$holder" holder &&
-	wait_for "grep -q \":$(printf %04X "$MPORT") 00000000:0000 0A\" /proc/net/tcp" 5 &&
+	wait_for "grep -q \":$(printf %04X "$MPORT") 00000000:0000 0A\" /proc/net/tcp" 20 &&
 	test_must_fail "$VIGIL_BIN/vigil-collector" -d -f "$T/collector.conf" \
 	    --listen "127.0.0.1:$COLLECTOR_PORT" --data "$T/data" \
 	    --socket "$T/sock" --tls-cert "$T/ca/collector.crt" \
