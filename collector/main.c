@@ -26,6 +26,7 @@
 #include "ctl.h"
 #include "err.h"
 #include "log.h"
+#include "metrics.h"
 #include "priv.h"
 #include "retention.h"
 #include "session.h"
@@ -35,6 +36,7 @@
 #include "writer.h"
 
 #define DEFAULT_CONF	"/etc/vigil/collector.conf"
+#define DEFAULT_METRICS	"127.0.0.1:9515"
 
 struct ccfg {
 	char		*listen;
@@ -46,6 +48,7 @@ struct ccfg {
 	char		*socket_group;
 	char		*socket_mode;
 	char		*user;
+	char		*metrics_listen;
 	long long	 heartbeat;
 	long long	 max_sessions;
 	long long	 session_queue;
@@ -93,6 +96,9 @@ static const struct conf_opt opts[] = {
 	    "socket permissions (octal)" },
 	{ "user", CONF_STR, O(user), NULL, 0, 0,
 	    "drop privileges to this user after start-up" },
+	{ "metrics-listen", CONF_STR, O(metrics_listen), DEFAULT_METRICS, 0,
+	    0, "address:port of the Prometheus endpoint (GET /metrics; a "
+	    "bare port means 127.0.0.1:port); empty or \"off\": none" },
 	{ "heartbeat", CONF_DURATION, O(heartbeat), "15s", 1, 3600,
 	    "heartbeat interval asked of shippers; 3x silence drops" },
 	{ "max-sessions", CONF_INT, O(max_sessions), "1024", 1, 65536,
@@ -200,7 +206,8 @@ usage(void)
 	    "[--listen addr:port] [--data dir]\n"
 	    "\t[--syslog-tls-listen addr:port] [--syslog-tcp-listen addr:port]\n"
 	    "\t[--tls-cert file] [--tls-key file] [--tls-ca file] "
-	    "[--tls-crl file] [--socket path]\n");
+	    "[--tls-crl file] [--socket path]\n"
+	    "\t[--metrics-listen addr:port|off]\n");
 	exit(2);
 }
 
@@ -278,6 +285,7 @@ setup_config(int argc, char *argv[], struct ccfg *c, int *foreground,
 		{ "tls-ca", required_argument, NULL, 'A' },
 		{ "tls-crl", required_argument, NULL, 'R' },
 		{ "socket", required_argument, NULL, 'S' },
+		{ "metrics-listen", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -304,6 +312,7 @@ setup_config(int argc, char *argv[], struct ccfg *c, int *foreground,
 		case 'A': name = "tls-ca"; goto set;
 		case 'R': name = "tls-crl"; goto set;
 		case 'S': name = "socket"; goto set;
+		case 'M': name = "metrics-listen"; goto set;
 		set:
 			if (conf_set(opts, c, &mask, name, optarg, err,
 			    sizeof(err)) != 0)
@@ -343,6 +352,7 @@ main(int argc, char *argv[])
 	struct listener		*l, *lt = NULL, *lu = NULL;
 	struct listener_cfg	 lc;
 	struct ctl		*ctl;
+	struct metrics		*mx = NULL;
 	struct retention	*rt;
 	struct retention_cfg	 rc;
 	struct alertout_conf	 ac;
@@ -378,8 +388,6 @@ main(int argc, char *argv[])
 			fatalx("user: %s", err);
 		if (mkdir(c.data, 0750) == -1 && errno != EEXIST)
 			fatal("%s", c.data);
-		if (priv_chown_dir(c.data, uid, gid) == -1)
-			fatal("chown %s", c.data);
 	}
 	/* before any thread exists (LevelDB starts one) */
 	if (!foreground) {
@@ -392,6 +400,9 @@ main(int argc, char *argv[])
 	so.sync = 1;
 	if (store_open(c.data, &so, &st, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	/* after the open, which may create files (LOCK, LOG, MANIFEST) */
+	if (c.user != NULL && priv_chown_dir(c.data, uid, gid) == -1)
+		fatal("chown %s", c.data);
 
 	if (evthread_use_pthreads() != 0)
 		fatalx("libevent without thread support");
@@ -464,6 +475,14 @@ main(int argc, char *argv[])
 		fatalx("query socket: %s", err);
 	if (c.user != NULL && chown(c.socket, uid, sgid) == -1)
 		fatal("chown %s", c.socket);
+	/* metrics are secondary: a busy default port does not stop us */
+	if (c.metrics_listen[0] != '\0' &&
+	    strcmp(c.metrics_listen, "off") != 0 && (mx = metrics_new(base,
+	    c.metrics_listen, st, err, sizeof(err))) == NULL) {
+		if (strcmp(c.metrics_listen, DEFAULT_METRICS) != 0)
+			fatalx("metrics-listen: %s", err);
+		log_warnx("metrics-listen: %s; running without metrics", err);
+	}
 	if (priv_drop(c.user, uid, gid, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	/* after priv_drop: the alert log belongs to the daemon's user */
@@ -492,6 +511,7 @@ main(int argc, char *argv[])
 	    c.data, c.socket);
 	event_base_dispatch(base);
 
+	metrics_free(mx);
 	ctl_free(ctl);
 	retention_free(rt);
 	writer_free(w);		/* drains the queue: sends the last ACKs */

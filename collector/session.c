@@ -794,7 +794,7 @@ session_eventcb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED) {
 		if (tlsctx_peer_name(ssl, s->name, sizeof(s->name)) != 0) {
 			s->name[0] = '\0';
-			STATS_ADD(tls_refused, 1);
+			stats_tls_refused(TLSR_NO_NAME);
 			log_warnx("refused %s: certificate has no usable host "
 			    "name (SAN DNS or CN)", s->addr);
 			session_close(s, NULL);
@@ -817,13 +817,14 @@ session_eventcb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (s->state == S_HANDSHAKE) {
-		STATS_ADD(tls_refused, 1);
-		if (what & BEV_EVENT_TIMEOUT)
+		if (what & BEV_EVENT_TIMEOUT) {
 			snprintf(reason, sizeof(reason), "TLS handshake "
 			    "timed out");
-		else
-			tlsctx_failure(ssl, bufferevent_get_openssl_error(bev),
-			    reason, sizeof(reason));
+			stats_tls_refused(TLSR_TIMEOUT);
+		} else
+			stats_tls_refused(tlsctx_failure(ssl,
+			    bufferevent_get_openssl_error(bev), reason,
+			    sizeof(reason)));
 		log_warnx("refused %s: %s", s->addr, reason);
 		session_close(s, NULL);
 		return;
@@ -863,7 +864,7 @@ listener_acceptcb(struct evconnlistener *lev, evutil_socket_t fd,
 	if (l->nsessions >= l->cfg.max_sessions) {
 		log_warnx("refused %s: too many sessions (%d)", addr,
 		    l->cfg.max_sessions);
-		STATS_ADD(tls_refused, 1);
+		stats_tls_refused(TLSR_TOO_MANY);
 		evutil_closesocket(fd);
 		return;
 	}

@@ -135,6 +135,32 @@ stats_add(size_t field, int64_t delta)
 	pthread_mutex_unlock(&mtx);
 }
 
+void
+stats_tls_refused(int why)
+{
+	if (why < 0 || why >= TLSR_MAX)
+		why = TLSR_OTHER;
+	pthread_mutex_lock(&mtx);
+	tot.tls_refused++;
+	tot.tls_refused_by[why]++;
+	pthread_mutex_unlock(&mtx);
+}
+
+void
+stats_snapshot(struct stats_totals *t, struct sender_stat **sp, int *np)
+{
+	pthread_mutex_lock(&mtx);
+	*t = tot;
+	*sp = NULL;
+	*np = 0;
+	if (nsenders > 0 &&
+	    (*sp = reallocarray(NULL, nsenders, sizeof(**sp))) != NULL) {
+		memcpy(*sp, senders, nsenders * sizeof(**sp));
+		*np = nsenders;
+	}
+	pthread_mutex_unlock(&mtx);
+}
+
 int
 stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
     uint32_t nstreams)
@@ -154,6 +180,13 @@ stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
 	json_key_int(&j, "commits", (int64_t)tot.commits);
 	json_key_int(&j, "acks", (int64_t)tot.acks);
 	json_key_int(&j, "tls_refused", (int64_t)tot.tls_refused);
+	json_key(&j, "tls_refused_by_reason");
+	json_obj_open(&j);
+	for (i = 0; i < TLSR_MAX; i++)
+		if (tot.tls_refused_by[i] > 0)
+			json_key_int(&j, tlsctx_refusal_name(i),
+			    (int64_t)tot.tls_refused_by[i]);
+	json_obj_close(&j);
 	json_key_int(&j, "protocol_errors", (int64_t)tot.proto_errors);
 	json_key_int(&j, "store_errors", (int64_t)tot.store_errors);
 	json_key_int(&j, "sessions", (int64_t)tot.sessions);

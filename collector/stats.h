@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "tlsctx.h"
 
 struct sender_stat {
 	char		name[256];	/* from the certificate */
@@ -29,6 +30,7 @@ struct stats_totals {
 	uint64_t	commits;	/* synced writes */
 	uint64_t	acks;
 	uint64_t	tls_refused;
+	uint64_t	tls_refused_by[TLSR_MAX];	/* enum tls_refusal */
 	uint64_t	proto_errors;	/* peers dropped for bad frames */
 	uint64_t	store_errors;
 	uint64_t	sessions;	/* live */
@@ -52,6 +54,14 @@ int	stats_uuid_senders(const char *uuid, char names[][256], int max);
 /* Change a total: field is offsetof(struct stats_totals, x). */
 void	stats_add(size_t field, int64_t delta);
 #define STATS_ADD(f, d)	stats_add(offsetof(struct stats_totals, f), (d))
+/* Count a refused connection: tls_refused and its class (tls_refusal). */
+void	stats_tls_refused(int why);
+/*
+ * A consistent copy of the totals and of the sender table (*senders is
+ * malloc'ed, free it; NULL with *nsenders 0 when empty or out of memory).
+ */
+void	stats_snapshot(struct stats_totals *, struct sender_stat **senders,
+	    int *nsenders);
 /* Render the whole state as one JSON object (no newline) into out. */
 int	stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
 	    uint32_t nstreams);

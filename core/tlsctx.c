@@ -164,21 +164,100 @@ tlsctx_peer_name(SSL *ssl, char *out, size_t outlen)
 	return r;
 }
 
-void
+static const char *const refusal_names[TLSR_MAX] = {
+	[TLSR_NO_CERT] = "no_certificate",
+	[TLSR_UNKNOWN_CA] = "unknown_ca",
+	[TLSR_EXPIRED] = "expired",
+	[TLSR_NOT_YET_VALID] = "not_yet_valid",
+	[TLSR_REVOKED] = "revoked",
+	[TLSR_BAD_CERT] = "bad_certificate",
+	[TLSR_NO_NAME] = "no_host_name",
+	[TLSR_PROTOCOL] = "protocol",
+	[TLSR_PEER_ALERT] = "peer_alert",
+	[TLSR_TIMEOUT] = "timeout",
+	[TLSR_CLOSED] = "closed",
+	[TLSR_TOO_MANY] = "too_many_sessions",
+	[TLSR_OTHER] = "other",
+};
+
+const char *
+tlsctx_refusal_name(int r)
+{
+	if (r < 0 || r >= TLSR_MAX || refusal_names[r] == NULL)
+		return "other";
+	return refusal_names[r];
+}
+
+static int
+verify_class(long v)
+{
+	switch (v) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return TLSR_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return TLSR_NOT_YET_VALID;
+	case X509_V_ERR_CERT_REVOKED:
+		return TLSR_REVOKED;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+		return TLSR_UNKNOWN_CA;
+	default:
+		return TLSR_BAD_CERT;
+	}
+}
+
+static int
+error_class(unsigned long e)
+{
+	int	r = ERR_GET_REASON(e);
+
+	if (ERR_GET_LIB(e) != ERR_LIB_SSL)
+		return TLSR_OTHER;
+	switch (r) {
+	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+		return TLSR_NO_CERT;
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+	case SSL_R_VERSION_TOO_LOW:
+	case SSL_R_NO_SHARED_CIPHER:
+	case SSL_R_HTTP_REQUEST:
+	case SSL_R_HTTPS_PROXY_REQUEST:
+	case SSL_R_PACKET_LENGTH_TOO_LONG:
+	case SSL_R_RECORD_LENGTH_MISMATCH:
+		return TLSR_PROTOCOL;
+	}
+	/* SSL_R_SSLV3_ALERT_* and SSL_R_TLSV1_ALERT_*: alert number + 1000 */
+	if (r >= SSL_AD_REASON_OFFSET && r < SSL_AD_REASON_OFFSET + 256)
+		return TLSR_PEER_ALERT;
+	return TLSR_OTHER;
+}
+
+int
 tlsctx_failure(SSL *ssl, unsigned long e, char *out, size_t outlen)
 {
 	long	v;
 	char	buf[256];
+	int	cls;
 
 	if (ssl != NULL && (v = SSL_get_verify_result(ssl)) != X509_V_OK) {
 		snprintf(out, outlen, "certificate verify failed: %s",
 		    X509_verify_cert_error_string(v));
+		cls = verify_class(v);
 	} else if (e != 0 || (e = ERR_peek_error()) != 0) {
 		ERR_error_string_n(e, buf, sizeof(buf));
 		/* "error:0A0000C7:SSL routines::peer did not return a ..." */
 		const char *r = strrchr(buf, ':');
 		snprintf(out, outlen, "%s", r ? r + 1 : buf);
-	} else
+		cls = error_class(e);
+	} else {
 		snprintf(out, outlen, "connection closed during handshake");
+		cls = TLSR_CLOSED;
+	}
 	ERR_clear_error();
+	return cls;
 }

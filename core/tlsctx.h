@@ -26,10 +26,34 @@ SSL_CTX	*tlsctx_client(const char *cert, const char *key, const char *ca,
  */
 int	tlsctx_peer_name(SSL *, char *out, size_t outlen);
 /*
+ * Classes of refused connections, for counters (vigil status, metrics).
+ * Keep tlsctx_refusal_name() in step.
+ */
+enum tls_refusal {
+	TLSR_NO_CERT,		/* peer sent no certificate */
+	TLSR_UNKNOWN_CA,	/* not issued by our CA (or self-signed) */
+	TLSR_EXPIRED,
+	TLSR_NOT_YET_VALID,
+	TLSR_REVOKED,		/* listed in the CRL */
+	TLSR_BAD_CERT,		/* any other verification failure */
+	TLSR_NO_NAME,		/* verified, but no usable host name */
+	TLSR_PROTOCOL,		/* TLS < 1.2, no shared cipher, not TLS */
+	TLSR_PEER_ALERT,	/* the peer refused us (sent an alert) */
+	TLSR_TIMEOUT,		/* handshake timed out */
+	TLSR_CLOSED,		/* closed during the handshake */
+	TLSR_TOO_MANY,		/* max-sessions reached */
+	TLSR_OTHER,
+	TLSR_MAX
+};
+
+/* "expired", "not_yet_valid", ...: a label value for each class. */
+const char *tlsctx_refusal_name(int);
+/*
  * Why a handshake failed, for the log: the verify result if the peer's
  * certificate was rejected, else the first queued OpenSSL error, else
- * "connection closed during handshake".  Clears the error queue.
+ * "connection closed during handshake".  Clears the error queue.  Returns
+ * the class of the failure (enum tls_refusal).
  */
-void	tlsctx_failure(SSL *, unsigned long errcode, char *out, size_t outlen);
+int	tlsctx_failure(SSL *, unsigned long errcode, char *out, size_t outlen);
 
 #endif

@@ -31,6 +31,7 @@
 #include "ident.h"
 #include "journal.h"
 #include "log.h"
+#include "priv.h"
 #include "proto.h"
 #include "state.h"
 #include "tail.h"
@@ -54,6 +55,7 @@ struct shipper_conf {
 	long long	 reconnect_max;
 	long long	 batch_lines;
 	long long	 window_bytes;
+	char		*user;
 };
 
 #define O(f)	offsetof(struct shipper_conf, f)
@@ -83,6 +85,9 @@ static const struct conf_opt shipper_opts[] = {
 	    PROTO_BATCH_MAX, "most lines per BATCH frame" },
 	{ "window-bytes", CONF_SIZE, O(window_bytes), "8M", 64 * 1024,
 	    1LL << 32, "most unacknowledged bytes held in memory" },
+	{ "user", CONF_STR, O(user), NULL, 0, 0,
+	    "drop privileges to this user (and its groups, e.g. adm) after "
+	    "start-up" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL },
 };
 #undef O
@@ -111,6 +116,8 @@ struct shipper {
 	struct ident		 id;
 	SSL_CTX			*ctx;
 	char			 host[256], port[16];
+	uid_t			 uid;		/* conf.user, when set */
+	gid_t			 gid;
 	struct forward_conf	 fwconf;
 	struct event_base	*base;
 	struct evdns_base	*dns;
@@ -294,6 +301,11 @@ setup_check(struct shipper *sh)
 				    "path given twice");
 				bad = 1;
 			}
+	}
+	if (c->user != NULL && priv_lookup(c->user, &sh->uid, &sh->gid, err,
+	    sizeof(err)) != 0) {
+		conf_error(sh, "user", c->user, "%s", err);
+		bad = 1;
 	}
 	if (c->state == NULL || c->state[0] != '/') {
 		conf_error(sh, "state", c->state, "must be an absolute path");
@@ -708,6 +720,27 @@ shipper_free(struct shipper *sh)
 	conf_free(shipper_opts, &sh->conf);
 }
 
+/*
+ * Keys, state and inputs are open: become the configured user (the state
+ * directory is handed over to it first) and set no_new_privs either way.
+ * Rotated logs are reopened as that user, so it needs read access to them
+ * (group adm on Debian), nothing more.
+ */
+static void
+setup_privs(struct shipper *sh)
+{
+	char	err[512];
+
+	if (sh->conf.user != NULL &&
+	    priv_chown_dir(sh->conf.state, sh->uid, sh->gid) == -1)
+		fatal("chown %s", sh->conf.state);
+	if (priv_drop(sh->conf.user, sh->uid, sh->gid, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	if (sh->conf.user != NULL)
+		log_info("running as %s (uid %u, gid %u)", sh->conf.user,
+		    (unsigned)sh->uid, (unsigned)sh->gid);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -740,6 +773,7 @@ main(int argc, char **argv)
 	setup_events(&sh);
 	setup_inputs(&sh);
 	setup_forward(&sh);
+	setup_privs(&sh);
 	log_info("started: %zu inputs, collector %s:%s", sh.nin, sh.host,
 	    sh.port);
 	event_base_dispatch(sh.base);
