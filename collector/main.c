@@ -187,6 +187,33 @@ load_rules(const struct ccfg *c, struct ruleset **rs, char *err,
 	return rules_load(dirs, n, rs, err, errlen);
 }
 
+/* Once a second: the rules' and the outputs' counters into the stats. */
+static void
+rules_statscb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct rules_stats	rs;
+	struct alertout_stats	as;
+	uint64_t		unsent;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	writer_rules_stats(wr, &rs, &unsent);
+	STATS_SET(rules_events, rs.events);
+	STATS_SET(rules_tested, rs.tested);
+	STATS_SET(rules_groups, rs.groups);
+	STATS_SET(rules_evicted, rs.evicted);
+	STATS_SET(alerts, rs.alerts);
+	STATS_SET(alerts_suppressed, rs.suppressed);
+	if (aout == NULL)
+		return;
+	alertout_stats(aout, &as);
+	STATS_SET(alerts_unsent, unsent + as.inbox_dropped + as.exec_dropped +
+	    as.webhook_dropped);
+	STATS_SET(alert_output_errors, as.log_errors + as.exec_failed +
+	    as.exec_killed + as.syslog_failed + as.webhook_failed);
+}
+
 /* On the event loop: an alert is committed; the outputs take it. */
 static void
 alert_committed(const struct alert_out *a, void *arg)
@@ -502,9 +529,10 @@ main(int argc, char *argv[])
 	sigev[0] = evsignal_new(base, SIGTERM, die_signalcb, NULL);
 	sigev[1] = evsignal_new(base, SIGINT, die_signalcb, NULL);
 	sigev[2] = evsignal_new(base, SIGHUP, hup_signalcb, NULL);
-	sigev[3] = NULL;
-	for (int i = 0; i < 3; i++)
-		if (sigev[i] == NULL || event_add(sigev[i], NULL) != 0)
+	sigev[3] = event_new(base, -1, EV_PERSIST, rules_statscb, NULL);
+	for (int i = 0; i < 4; i++)
+		if (sigev[i] == NULL || event_add(sigev[i], i < 3 ? NULL :
+		    &(struct timeval){ 1, 0 }) != 0)
 			fatalx("signal events");
 
 	log_info("listening on %s, data %s, query socket %s", c.listen,
@@ -519,7 +547,7 @@ main(int argc, char *argv[])
 	listener_free(lt);
 	listener_free(lu);
 	alertout_free(ao);	/* after the writer: its last alerts go out */
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		event_free(sigev[i]);
 	store_close(st);
 	event_base_free(base);

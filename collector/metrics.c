@@ -60,6 +60,23 @@ static const struct total {
 	    "Live sender sessions." },
 	{ "vigil_queue_bytes", "gauge", C(queue_bytes),
 	    "Bytes received and waiting for the writer." },
+	{ "vigil_rules_events_total", "counter", C(rules_events),
+	    "Events the rules engine evaluated." },
+	{ "vigil_rules_tested_total", "counter", C(rules_tested),
+	    "(event, rule) pairs tested after the rule index." },
+	{ "vigil_rules_groups", "gauge", C(rules_groups),
+	    "Window states (rule, group) held." },
+	{ "vigil_rules_evicted_total", "counter", C(rules_evicted),
+	    "Window states dropped at rules-max-groups." },
+	{ "vigil_alerts_total", "counter", C(alerts),
+	    "Alerts raised (stored)." },
+	{ "vigil_alerts_suppressed_total", "counter", C(alerts_suppressed),
+	    "Repeats silenced by suppression (counted on their alert)." },
+	{ "vigil_alerts_unsent_total", "counter", C(alerts_unsent),
+	    "Alerts stored but dropped before an output (queues full)." },
+	{ "vigil_alert_output_errors_total", "counter",
+	    C(alert_output_errors),
+	    "Failed alert deliveries: log, program, syslog, webhook." },
 };
 #undef C
 

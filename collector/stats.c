@@ -136,6 +136,14 @@ stats_add(size_t field, int64_t delta)
 }
 
 void
+stats_set(size_t field, uint64_t v)
+{
+	pthread_mutex_lock(&mtx);
+	*(uint64_t *)((char *)&tot + field) = v;
+	pthread_mutex_unlock(&mtx);
+}
+
+void
 stats_tls_refused(int why)
 {
 	if (why < 0 || why >= TLSR_MAX)
@@ -193,6 +201,17 @@ stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
 	json_key_int(&j, "queue_bytes", (int64_t)tot.queue_bytes);
 	json_key_int(&j, "store_bytes", (int64_t)disk_bytes);
 	json_key_int(&j, "streams", nstreams);
+	json_key(&j, "rules");
+	json_obj_open(&j);
+	json_key_int(&j, "events", (int64_t)tot.rules_events);
+	json_key_int(&j, "tested", (int64_t)tot.rules_tested);
+	json_key_int(&j, "groups", (int64_t)tot.rules_groups);
+	json_key_int(&j, "evicted", (int64_t)tot.rules_evicted);
+	json_key_int(&j, "alerts", (int64_t)tot.alerts);
+	json_key_int(&j, "suppressed", (int64_t)tot.alerts_suppressed);
+	json_key_int(&j, "alerts_unsent", (int64_t)tot.alerts_unsent);
+	json_key_int(&j, "output_errors", (int64_t)tot.alert_output_errors);
+	json_obj_close(&j);
 	json_key(&j, "senders");
 	json_arr_open(&j);
 	for (i = 0; i < nsenders; i++) {

@@ -35,6 +35,16 @@ struct stats_totals {
 	uint64_t	store_errors;
 	uint64_t	sessions;	/* live */
 	uint64_t	queue_bytes;	/* waiting for the writer */
+	/* rules and alerts (set once a second from the writer's and the
+	 * outputs' own counters) */
+	uint64_t	rules_events;	/* events evaluated */
+	uint64_t	rules_tested;	/* (event, rule) pairs tested */
+	uint64_t	rules_groups;	/* window states held now */
+	uint64_t	rules_evicted;	/* window states dropped at the cap */
+	uint64_t	alerts;		/* alerts raised */
+	uint64_t	alerts_suppressed;	/* repeats silenced */
+	uint64_t	alerts_unsent;	/* dropped before an output (stored) */
+	uint64_t	alert_output_errors;	/* failed exec/syslog/webhook */
 };
 
 void	stats_init(int64_t now_us);
@@ -54,6 +64,9 @@ int	stats_uuid_senders(const char *uuid, char names[][256], int max);
 /* Change a total: field is offsetof(struct stats_totals, x). */
 void	stats_add(size_t field, int64_t delta);
 #define STATS_ADD(f, d)	stats_add(offsetof(struct stats_totals, f), (d))
+/* Set a counter kept elsewhere (rules engine, alert outputs). */
+void	stats_set(size_t field, uint64_t v);
+#define STATS_SET(f, v)	stats_set(offsetof(struct stats_totals, f), (v))
 /* Count a refused connection: tls_refused and its class (tls_refusal). */
 void	stats_tls_refused(int why);
 /*

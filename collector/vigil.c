@@ -364,6 +364,13 @@ status_fn(yajl_val o, int unused)
 	printf("sessions    %s live, %s refused (TLS), %s protocol errors\n",
 	    cli_jget(o, "sessions"), cli_jget(o, "tls_refused"),
 	    cli_jget(o, "protocol_errors"));
+	if ((s = yajl_tree_get(o, (const char *[]){ "rules", NULL },
+	    yajl_t_object)) != NULL)
+		printf("rules       %s events evaluated, %s alerts (%s repeats "
+		    "suppressed), %s windows, %s evicted\n",
+		    cli_jget(s, "events"), cli_jget(s, "alerts"),
+		    cli_jget(s, "suppressed"), cli_jget(s, "groups"),
+		    cli_jget(s, "evicted"));
 	snd = yajl_tree_get(o, (const char *[]){ "senders", NULL },
 	    yajl_t_array);
 	printf("\n%-24s %-6s %-9s %-10s %10s %10s  %s\n", "SENDER", "ROLE",

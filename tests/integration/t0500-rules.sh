@@ -46,6 +46,7 @@ test_expect_success 'setup: scenario, webhook receiver, alert program' '
 	rules-dir $T/site
 	alert-webhook high http://127.0.0.1:$(cat "$T/http.port")/hook
 	alert-exec medium $T/alert-prog
+	metrics-listen 127.0.0.1:$(free_port)
 	EOF
 '
 
@@ -106,6 +107,27 @@ test_expect_success 'live alerts equal vigil rules test on the same files' '
 	    netfilter.port_scan; do
 		grep -q "^$r|" "$T/live.keys" || { echo "no $r"; return 1; }
 	done
+'
+
+test_expect_success 'status and metrics count the rules and alerts' '
+	n=$(grep -c . "$T/live.json") &&
+	sleep 1.5 &&
+	vigil_cli status --json >"$T/status.json" &&
+	python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))[\"rules\"]
+assert r[\"alerts\"] == int(sys.argv[2]), r
+assert r[\"events\"] >= 80 and r[\"tested\"] > 0 and r[\"groups\"] > 0, r
+assert r[\"evicted\"] == 0 and r[\"alerts_unsent\"] == 0, r
+" "$T/status.json" "$n" &&
+	mport=$(sed -n "s/^metrics-listen 127.0.0.1://p" "$T/collector.conf") &&
+	python3 -c "
+import sys, urllib.request
+t = urllib.request.urlopen(\"http://127.0.0.1:%s/metrics\" % sys.argv[1]).read().decode()
+v = dict(l.split(\" \", 1) for l in t.splitlines() if l and l[0] != \"#\" and \"{\" not in l)
+assert int(v[\"vigil_alerts_total\"]) == int(sys.argv[2]), v[\"vigil_alerts_total\"]
+assert int(v[\"vigil_rules_events_total\"]) >= 80
+" "$mport" "$n"
 '
 
 test_expect_success 'vigil alerts lists them; show gives the events' '
