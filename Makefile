@@ -47,7 +47,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(O)/tests/replay_%,$(FUZZ_SRC))
-TOOLS	:= $(O)/tests/loadgen
+TOOLS	:= $(O)/tests/loadgen $(O)/tests/faultproxy $(O)/tests/failwrite.so
 
 all: $(PROGS)
 
@@ -82,6 +82,12 @@ $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBS)
 
 $(O)/tests/%: $(O)/tests/tools/%.o $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LDLIBS)
+
+# LD_PRELOAD shim of t0830: no sanitizer (it is loaded before any runtime)
+$(O)/tests/failwrite.so: tests/tools/failwrite.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC \
+	    -shared -o $@ $< -ldl
 
 tests: $(UNIT_BINS) $(REPLAY_BINS) $(TOOLS)
 
