@@ -466,17 +466,19 @@ fault_lines() {
 		    ts, t, 1000 + i % 5000, t, i }' >>"$1"
 }
 
-# fault_writer FILE TAG TOTAL CHUNK PAUSE: append TOTAL lines of TAG to
-# FILE, CHUNK at a time, sleeping PAUSE seconds between chunks; the number
-# written so far is in FILE.progress.  Run it in the background.
+# fault_writer FILE TAG COUNT CHUNK PAUSE [FROM]: append lines FROM (default
+# 0) .. FROM+COUNT-1 of TAG to FILE, CHUNK at a time, sleeping PAUSE
+# seconds between chunks; how many it wrote so far is in FILE.progress.
+# Run it in the background.
 fault_writer() {
-	_i=0
-	while [ "$_i" -lt "$3" ]; do
+	_i=${6:-0}
+	_e=$((_i + $3))
+	while [ "$_i" -lt "$_e" ]; do
 		_n=$4
-		[ $((_i + _n)) -le "$3" ] || _n=$(($3 - _i))
+		[ $((_i + _n)) -le "$_e" ] || _n=$((_e - _i))
 		fault_lines "$1" "$2" "$_i" "$_n" || return 1
 		_i=$((_i + _n))
-		echo "$_i" >"$1.progress"
+		echo "$((_i - ${6:-0}))" >"$1.progress"
 		sleep "$5"
 	done
 }
