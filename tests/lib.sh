@@ -18,13 +18,15 @@
 # (-v or VIGIL_TEST_VERBOSE=1 shows the output as it happens).
 #
 # Environment: VIGIL_BIN (directory of the programs, default <repo>/bin),
-# TMPDIR.  Needs openssl(1) and, for some checks, python3.
+# VIGIL_TESTBIN (test tools such as faultproxy, default <repo>/build/obj/
+# tests), TMPDIR.  Needs openssl(1) and, for some checks, python3.
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_DIRECTORY=$(cd "$(dirname "$0")/.." && pwd)
 SRCDIR=$(cd "$TEST_DIRECTORY/.." && pwd)
 : "${VIGIL_BIN:=$SRCDIR/bin}"
-export VIGIL_BIN
+: "${VIGIL_TESTBIN:=$SRCDIR/build/obj/tests}"	# test tools (t08*)
+export VIGIL_BIN VIGIL_TESTBIN
 # RFC 3164 times carry no zone: run everything in UTC and the C locale.
 TZ=UTC
 LC_ALL=C
@@ -341,7 +343,8 @@ kill_collector() {
 # start_shipper NAME [--ca CADIR] [ARGS...]: start vigil-shipper -d as host
 # NAME with its own certificate (issued by CADIR, default the test CA),
 # state in $T/ship-NAME, log $T/ship-NAME.log, config $T/ship-NAME.conf
-# (created empty), connecting to the collector started above.
+# (created empty), connecting to the collector started above (or to port
+# $SHIPPER_PORT when set, e.g. a fault proxy in front of it).
 start_shipper() {
 	_name=$1
 	shift
@@ -358,7 +361,7 @@ start_shipper() {
 	[ -e "$T/ship-$_name.conf" ] ||
 	    echo "# test shipper $_name" >"$T/ship-$_name.conf"
 	"$VIGIL_BIN/vigil-shipper" -d -f "$T/ship-$_name.conf" \
-	    --collector "127.0.0.1:$COLLECTOR_PORT" \
+	    --collector "127.0.0.1:${SHIPPER_PORT:-$COLLECTOR_PORT}" \
 	    --tls-cert "$_cadir/$_name.crt" --tls-key "$_cadir/$_name.key" \
 	    --tls-ca "$T/ca/ca.crt" --state "$T/ship-$_name" \
 	    --hostname "$_name" "$@" >>"$T/ship-$_name.log" 2>&1 </dev/null &
@@ -488,6 +491,18 @@ fault_progress() {
 	for _f in "$@"; do
 		cat "$_f.progress" 2>/dev/null || echo 0
 	done | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# start_faultproxy ARGS...: tests/tools/faultproxy in front of the
+# collector (-t $COLLECTOR_PORT) on a free port, FAULTPROXY_PORT, with
+# ARGS (-s SEED -c MIN:MAX -n CUTS -d MS); its log is $T/faultproxy.log.
+start_faultproxy() {
+	FAULTPROXY_PORT=$(free_port) || return 1
+	"$VIGIL_TESTBIN/faultproxy" -l "$FAULTPROXY_PORT" \
+	    -t "$COLLECTOR_PORT" "$@" >>"$T/faultproxy.log" 2>&1 </dev/null &
+	FAULTPROXY_PID=$!
+	remember "$FAULTPROXY_PID" faultproxy
+	wait_for "grep -q 'listening on' \"\$T/faultproxy.log\"" 5
 }
 
 # fault_search OUT QUERY...: every matching event as JSON (no limit that

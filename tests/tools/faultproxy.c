@@ -11,7 +11,14 @@
  *   - delay: every byte from the server to the client (WELCOME, ACKs) is
  *     held for -d milliseconds, in order.
  *
+ * At a cut the client side is closed at once; the server side gets the
+ * bytes up to the cut and is closed -w milliseconds later (default 100),
+ * as a peer that vanished would be noticed some time after its last
+ * bytes: the server handles the complete frames it got (and stores
+ * batches it cannot acknowledge any more) before it sees the end.
+ *
  *   faultproxy -l LPORT -t TPORT [-s SEED] [-c MIN:MAX] [-n CUTS] [-d MS]
+ *              [-w MS]
  *
  * Prints one line per event on stdout ("listening on", "conn N: open",
  * "conn N: cut after B bytes up, D down", "conn N: closed by client|server
@@ -54,6 +61,7 @@ struct conn {
 	struct heldq		 held;
 	size_t			 nheld;
 	struct event		*release;
+	struct event		*linger;	/* after a cut */
 	int			 closing;	/* flush cli, then free */
 	int			 cutting;	/* flush srv, then free */
 };
@@ -64,6 +72,7 @@ static uint64_t			 rng;
 static uint64_t			 cutmin = 1000, cutmax = 100000;
 static long			 cutsleft;
 static struct timeval		 delay;
+static struct timeval		 linger = { 0, 100000 };
 static unsigned long		 nconns;
 
 /* splitmix64: small, seeded, the same sequence on every machine */
@@ -89,6 +98,8 @@ conn_free(struct conn *c)
 	}
 	if (c->release != NULL)
 		event_free(c->release);
+	if (c->linger != NULL)
+		event_free(c->linger);
 	if (c->cli != NULL)
 		bufferevent_free(c->cli);
 	if (c->srv != NULL)
@@ -103,10 +114,30 @@ conn_say(struct conn *c, const char *what)
 	    (unsigned long long)c->up, (unsigned long long)c->down);
 }
 
+static void
+linger_timercb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	conn_free(arg);
+}
+
+/* the server side has its bytes up to the cut: close it after -w ms */
+static void
+conn_linger(struct conn *c)
+{
+	if (c->linger != NULL)
+		return;
+	if ((c->linger = evtimer_new(base, linger_timercb, c)) == NULL ||
+	    event_add(c->linger, &linger) != 0)
+		conn_free(c);
+}
+
 /*
  * Connection states: relaying -> (cut: the client side is closed at once,
- * the server side once its first c->cut bytes are sent) | (server closed:
- * the client side once what is held is sent) | (client closed: all freed).
+ * the server side -w ms after its first c->cut bytes are sent) | (server
+ * closed: the client side once what is held is sent) | (client closed:
+ * all freed).
  */
 static void
 conn_cut(struct conn *c, struct evbuffer *in, size_t n)
@@ -116,9 +147,9 @@ conn_cut(struct conn *c, struct evbuffer *in, size_t n)
 	c->cli = NULL;
 	c->cutting = 1;
 	evbuffer_remove_buffer(in, bufferevent_get_output(c->srv), n);
-	bufferevent_disable(c->srv, EV_READ);
+	evbuffer_drain(in, evbuffer_get_length(in));
 	if (evbuffer_get_length(bufferevent_get_output(c->srv)) == 0)
-		conn_free(c);
+		conn_linger(c);
 }
 
 static void
@@ -179,6 +210,7 @@ srv_readcb(struct bufferevent *bev, void *arg)
 	struct timeval	 now;
 
 	if (c->cli == NULL) {
+		/* cut: what the server says now reaches nobody */
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}
@@ -212,7 +244,7 @@ srv_writecb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	if (c->cutting)
-		conn_free(c);
+		conn_linger(c);
 }
 
 static void
@@ -331,7 +363,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: faultproxy -l LPORT -t TPORT [-s SEED] "
-	    "[-c MIN:MAX] [-n CUTS] [-d MS]\n");
+	    "[-c MIN:MAX] [-n CUTS] [-d MS] [-w MS]\n");
 	exit(2);
 }
 
@@ -353,11 +385,11 @@ main(int argc, char **argv)
 	struct event		*sigterm, *sigint;
 	struct sockaddr_in	 sin;
 	unsigned long long	 lo, hi;
-	long			 ms = 0;
+	long			 ms = 0, wms;
 	int			 ch, lport = 0, tport = 0;
 
 	rng = (uint64_t)time(NULL);
-	while ((ch = getopt(argc, argv, "c:d:l:n:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:l:n:s:t:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			if (sscanf(optarg, "%llu:%llu", &lo, &hi) != 2 ||
@@ -384,6 +416,13 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			tport = parse_port(optarg);
+			break;
+		case 'w':
+			wms = strtol(optarg, NULL, 10);
+			if (wms < 0 || wms > 60000)
+				usage();
+			linger.tv_sec = wms / 1000;
+			linger.tv_usec = (wms % 1000) * 1000;
 			break;
 		default:
 			usage();
