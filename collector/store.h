@@ -77,6 +77,13 @@ int	store_txn_gap(struct store_txn *, uint32_t stream, uint64_t first,
  * the transaction is then unchanged and may be committed again. */
 int	store_txn_commit(struct store_txn *, char *err, size_t errlen);
 size_t	store_txn_events(const struct store_txn *);
+/*
+ * After a failed commit (writer thread only): when a file can be written
+ * in the store's directory again, close and reopen LevelDB, keeping the
+ * stream table; ERR_STORE (err set) while the disk still fails.  Readers
+ * wait meanwhile.  Then commit the same transaction again.
+ */
+int	store_reopen(struct store *, char *err, size_t errlen);
 
 /* Reading. */
 struct store_iter *store_iter_new(struct store *);
