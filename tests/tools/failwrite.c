@@ -8,8 +8,11 @@
  * disk would make them.  Everything else (sockets, the collector's log on
  * stderr, other files) goes through untouched.  Reads are never failed.
  *
- *   LD_PRELOAD=failwrite.so FAILWRITE_DIR=/data FAILWRITE_CTL=/tmp/full CMD
+ *   LD_PRELOAD=failwrite.so FAILWRITE_DIR=/data FAILWRITE_CTL=/tmp/full \
+ *       [FAILWRITE_CALLS=fdatasync,fsync] CMD
  *
+ * FAILWRITE_CALLS, a comma-separated list of the calls above, fails only
+ * those (a disk whose writes land in the page cache but cannot be synced).
  * Writes "failwrite: ..." on stderr once when it starts failing (with the
  * call and the file) and once when the control file is gone again, with
  * the number of calls it failed.  Without both variables it does nothing.
@@ -25,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char	*ctl;
+static const char	*ctl, *calls;
 static char		 dir[PATH_MAX];
 static size_t		 dirlen;
 static unsigned long	 nfailed;	/* in the current failing period */
@@ -52,6 +55,7 @@ failwrite_init(void)
 	real_fdatasync = dlsym(RTLD_NEXT, "fdatasync");
 	real_rename = dlsym(RTLD_NEXT, "rename");
 	ctl = getenv("FAILWRITE_CTL");
+	calls = getenv("FAILWRITE_CALLS");
 	if (ctl == NULL || d == NULL || realpath(d, dir) == NULL) {
 		/* the directory may not exist yet: compare as given */
 		if (d == NULL || strlen(d) >= sizeof(dir)) {
@@ -79,12 +83,22 @@ under_dir(const char *path)
 static int
 must_fail(const char *call, int fd, const char *path)
 {
-	char	 proc[64], target[PATH_MAX];
-	ssize_t	 n;
-	int	 was;
+	char		 proc[64], target[PATH_MAX];
+	const char	*p;
+	size_t		 cl = strlen(call);
+	ssize_t		 n;
+	int		 was;
 
 	if (ctl == NULL)
 		return 0;
+	if (calls != NULL) {
+		for (p = calls; (p = strstr(p, call)) != NULL; p += cl)
+			if ((p == calls || p[-1] == ',') &&
+			    (p[cl] == ',' || p[cl] == '\0'))
+				break;
+		if (p == NULL)
+			return 0;
+	}
 	if (access(ctl, F_OK) != 0) {
 		if (__atomic_exchange_n(&failing, 0, __ATOMIC_SEQ_CST))
 			fprintf(stderr, "failwrite: %s is gone, writes work "
