@@ -177,11 +177,13 @@ writer_main(void *arg)
 				if (j->status == 0)
 					j->status = ERR_STORE;
 			store_txn_reset(w->txn);
-		} else if (logged) {
-			log_info("store writes work again");
-			logged = 0;
+		} else {
+			if (logged) {
+				log_info("store writes work again");
+				logged = 0;
+			}
+			STATS_ADD(commits, 1);
 		}
-		STATS_ADD(commits, 1);
 		pthread_mutex_lock(&w->mtx);
 		TAILQ_CONCAT(&w->done, &l, entry);
 		pthread_mutex_unlock(&w->mtx);
