@@ -48,7 +48,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(O)/tests/replay_%,$(FUZZ_SRC))
-TOOLS	:= $(O)/tests/loadgen $(O)/tests/tamper
+TOOLS	:= $(O)/tests/loadgen $(O)/tests/tamper $(O)/tests/faultproxy \
+	$(O)/tests/failwrite.so
 
 all: $(PROGS)
 
@@ -86,6 +87,13 @@ $(O)/tests/%: $(O)/tests/tools/%.o $(LIBS)
 
 # alertseed: alerts in a data directory for t0500 (tests/tools/alertseed.c)
 TOOLS	+= $(O)/tests/alertseed
+
+# LD_PRELOAD shim of t0830: no sanitizer (it is loaded before any runtime)
+$(O)/tests/failwrite.so: tests/tools/failwrite.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC \
+	    -shared -o $@ $< -ldl
+
 tests: $(UNIT_BINS) $(REPLAY_BINS) $(TOOLS)
 
 # benchmarks (not part of test): tests/bench/run.sh, docs/performance.md

@@ -10,11 +10,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <leveldb/c.h>
 
@@ -34,6 +36,13 @@ struct store {
 	leveldb_writeoptions_t	*wsync;
 	leveldb_readoptions_t	*ropts;
 	char			*dir;
+	/*
+	 * db is replaced only by store_reopen (writer thread) with dblock
+	 * held for writing; every other use holds it for reading (an
+	 * iterator from store_iter_new to store_iter_free).  glibc's rwlock
+	 * prefers readers, so a thread may take it twice for reading.
+	 */
+	pthread_rwlock_t	 dblock;
 	pthread_mutex_t		 mtx;		/* streams, commit */
 	struct stream_rec	*streams;
 	uint32_t		 nstreams, capstreams;
@@ -91,6 +100,7 @@ store_open(const char *dir, const struct store_opts *so, struct store **stp,
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return ERR_NOMEM;
 	pthread_mutex_init(&st->mtx, NULL);
+	pthread_rwlock_init(&st->dblock, NULL);
 	buf_init(&k, 0);
 	if ((st->dir = strdup(dir)) == NULL) {
 		r = ERR_NOMEM;
@@ -213,6 +223,7 @@ store_close(struct store *st)
 	free(st->streams);
 	free(st->dir);
 	pthread_mutex_destroy(&st->mtx);
+	pthread_rwlock_destroy(&st->dblock);
 	free(st);
 }
 
@@ -238,8 +249,10 @@ stream_set_identity(struct store *st, uint32_t id, const char *role,
 	buf_init(&v, 0);
 	if ((r = keys_stream(&k, id)) == 0 &&
 	    (r = keys_stream_encode(&v, s)) == 0) {
+		pthread_rwlock_rdlock(&st->dblock);
 		leveldb_put(st->db, st->wsync, (char *)k.d, k.len,
 		    (char *)v.d, v.len, &lerr);
+		pthread_rwlock_unlock(&st->dblock);
 		if (lerr != NULL) {
 			log_warnx("store: stream identity: %s", lerr);
 			leveldb_free(lerr);
@@ -301,8 +314,10 @@ store_stream_lookup(struct store *st, const char *sender,
 	if ((r = keys_stream(&k, st->nstreams)) != 0 ||
 	    (r = keys_stream_encode(&v, &rec)) != 0)
 		goto out;
+	pthread_rwlock_rdlock(&st->dblock);
 	leveldb_put(st->db, st->wsync, (char *)k.d, k.len, (char *)v.d,
 	    v.len, &lerr);
+	pthread_rwlock_unlock(&st->dblock);
 	if (lerr != NULL) {
 		log_warnx("store: new stream: %s", lerr);
 		r = ERR_STORE;
@@ -845,7 +860,9 @@ store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 	char	*lerr = NULL;
 	size_t	 i;
 
+	pthread_rwlock_rdlock(&t->st->dblock);
 	leveldb_write(t->st->db, t->st->wsync, t->wb, &lerr);
+	pthread_rwlock_unlock(&t->st->dblock);
 	if (lerr != NULL) {
 		snprintf(err, errlen, "%s", lerr);
 		leveldb_free(lerr);
@@ -880,7 +897,8 @@ store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 }
 
 struct store_iter {
-	leveldb_iterator_t *it;
+	struct store		*st;
+	leveldb_iterator_t	*it;
 };
 
 struct store_iter *
@@ -890,6 +908,8 @@ store_iter_new(struct store *st)
 
 	if ((i = malloc(sizeof(*i))) == NULL)
 		return NULL;
+	i->st = st;
+	pthread_rwlock_rdlock(&st->dblock);
 	i->it = leveldb_create_iterator(st->db, st->ropts);
 	return i;
 }
@@ -900,6 +920,7 @@ store_iter_free(struct store_iter *i)
 	if (i == NULL)
 		return;
 	leveldb_iter_destroy(i->it);
+	pthread_rwlock_unlock(&i->st->dblock);
 	free(i);
 }
 
@@ -956,7 +977,9 @@ store_get(struct store *st, const void *key, size_t klen, struct buf *out)
 	size_t	 vl;
 	int	 r;
 
+	pthread_rwlock_rdlock(&st->dblock);
 	v = leveldb_get(st->db, st->ropts, key, klen, &vl, &lerr);
+	pthread_rwlock_unlock(&st->dblock);
 	if (lerr != NULL) {
 		log_warnx("store get: %s", lerr);
 		leveldb_free(lerr);
@@ -1065,7 +1088,9 @@ store_del_commit(struct store_del *d, char *err, size_t errlen)
 {
 	char *lerr = NULL;
 
+	pthread_rwlock_rdlock(&d->st->dblock);
 	leveldb_write(d->st->db, d->st->wsync, d->wb, &lerr);
+	pthread_rwlock_unlock(&d->st->dblock);
 	if (lerr != NULL) {
 		snprintf(err, errlen, "%s", lerr);
 		leveldb_free(lerr);
@@ -1089,7 +1114,65 @@ void
 store_compact(struct store *st, const void *start, size_t slen,
     const void *limit, size_t llen)
 {
+	pthread_rwlock_rdlock(&st->dblock);
 	leveldb_compact_range(st->db, start, slen, limit, llen);
+	pthread_rwlock_unlock(&st->dblock);
+}
+
+/* 0 when a small file can be written and synced in the store's dir,
+ * else the errno. */
+static int
+store_probe(struct store *st)
+{
+	static const char	zero[512];
+	char			p[4096];
+	int			fd, e = 0;
+
+	snprintf(p, sizeof(p), "%s/vigil-probe", st->dir);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		return errno;
+	if (write(fd, zero, sizeof(zero)) != (ssize_t)sizeof(zero) ||
+	    fdatasync(fd) != 0)
+		e = errno ? errno : EIO;
+	close(fd);
+	unlink(p);
+	return e;
+}
+
+/*
+ * After a failed write LevelDB's handle cannot be trusted: a failed sync
+ * makes every later write fail, and a failed append leaves a hole in the
+ * log that makes the recovery of a later restart drop the records after
+ * it, acknowledged ones included.  So once the disk takes writes again,
+ * close and reopen the database (its recovery ends the damaged log where
+ * the failed record starts) before writing anything else.  The stream
+ * table in memory stays: it only holds what was committed.
+ */
+int
+store_reopen(struct store *st, char *err, size_t errlen)
+{
+	char	*lerr = NULL;
+	int	 e, logged = 0;
+
+	if ((e = store_probe(st)) != 0) {
+		snprintf(err, errlen, "%s: %s", st->dir, strerror(e));
+		return ERR_STORE;
+	}
+	pthread_rwlock_wrlock(&st->dblock);
+	leveldb_close(st->db);
+	/* no handle until this succeeds: readers wait */
+	while ((st->db = leveldb_open(st->opts, st->dir, &lerr)) == NULL) {
+		if (!logged++)
+			log_warnx("store reopen %s: %s; trying again every "
+			    "second", st->dir, lerr ? lerr : "failed");
+		leveldb_free(lerr);
+		lerr = NULL;
+		sleep(1);
+	}
+	pthread_rwlock_unlock(&st->dblock);
+	log_info("store %s reopened after a write error", st->dir);
+	return 0;
 }
 
 uint64_t

@@ -93,6 +93,13 @@ size_t	store_txn_events(const struct store_txn *);
 typedef void (*store_eventfn)(void *arg, struct record *,
 	    const struct stream_meta *, uint32_t stream, uint64_t seq);
 void	store_txn_set_eventfn(struct store_txn *, store_eventfn, void *);
+/*
+ * After a failed commit (writer thread only): when a file can be written
+ * in the store's directory again, close and reopen LevelDB, keeping the
+ * stream table; ERR_STORE (err set) while the disk still fails.  Readers
+ * wait meanwhile.  Then commit the same transaction again.
+ */
+int	store_reopen(struct store *, char *err, size_t errlen);
 
 /* Reading. */
 struct store_iter *store_iter_new(struct store *);

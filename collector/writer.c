@@ -4,8 +4,10 @@
  * Queue states of a job: submitted (queue, mutex) -> being stored (the
  * thread's local list) -> done (done list, mutex) -> delivered on the
  * event loop by done_cb.  A LevelDB write error stops acks: the round is
- * retried every second, so the queue fills, the sessions stop reading and
- * the shippers keep their data until storage works again.
+ * retried every second, after reopening the store (store_reopen), so the
+ * queue fills, the sessions stop reading and the shippers keep their data
+ * until storage works again.  A stop request ends the retries: the round
+ * is then delivered as failed (no ACK).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -336,6 +338,17 @@ rules_second(struct writer *w, int64_t now)
 	}
 }
 
+static int
+writer_stopping(struct writer *w)
+{
+	int stop;
+
+	pthread_mutex_lock(&w->mtx);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->mtx);
+	return stop;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -397,21 +410,39 @@ writer_main(void *arg)
 			if (!logged++)
 				log_warnx("store write failed, not "
 				    "acknowledging until it works: %s", err);
+			if (writer_stopping(w))
+				break;
 			sleep(1);
+			/* the failed write may have broken the handle:
+			 * store_reopen says why the same one cannot do */
+			while (store_reopen(w->st, err, sizeof(err)) != 0 &&
+			    !writer_stopping(w))
+				sleep(1);
 		}
-		if (logged) {
-			log_info("store writes work again");
-			logged = 0;
-		}
-		STATS_ADD(commits, 1);
-		if (w->hook != NULL) {
-			struct rules_stats rs;
+		if (r != 0) {
+			/* stopping: no ACK; the shippers send it again */
+			log_warnx("stopping with %zu events not stored",
+			    store_txn_events(w->txn));
+			TAILQ_FOREACH(j, &l, entry)
+				if (j->status == 0)
+					j->status = ERR_STORE;
+			store_txn_reset(w->txn);
+		} else {
+			if (logged) {
+				log_info("store writes work again");
+				logged = 0;
+			}
+			STATS_ADD(commits, 1);
+			if (w->hook != NULL) {
+				struct rules_stats rs;
 
-			rulehook_committed(w->hook);
-			rulehook_stats(w->hook, &rs);
-			pthread_mutex_lock(&w->mtx);
-			w->rstats = rs;
-			pthread_mutex_unlock(&w->mtx);
+				/* only a committed alert goes out */
+				rulehook_committed(w->hook);
+				rulehook_stats(w->hook, &rs);
+				pthread_mutex_lock(&w->mtx);
+				w->rstats = rs;
+				pthread_mutex_unlock(&w->mtx);
+			}
 		}
 		pthread_mutex_lock(&w->mtx);
 		TAILQ_CONCAT(&w->done, &l, entry);

@@ -18,13 +18,15 @@
 # (-v or VIGIL_TEST_VERBOSE=1 shows the output as it happens).
 #
 # Environment: VIGIL_BIN (directory of the programs, default <repo>/bin),
-# TMPDIR.  Needs openssl(1) and, for some checks, python3.
+# VIGIL_TESTBIN (test tools such as faultproxy, default <repo>/build/obj/
+# tests), TMPDIR.  Needs openssl(1) and, for some checks, python3.
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_DIRECTORY=$(cd "$(dirname "$0")/.." && pwd)
 SRCDIR=$(cd "$TEST_DIRECTORY/.." && pwd)
 : "${VIGIL_BIN:=$SRCDIR/bin}"
-export VIGIL_BIN
+: "${VIGIL_TESTBIN:=$SRCDIR/build/obj/tests}"	# test tools (t08*)
+export VIGIL_BIN VIGIL_TESTBIN
 # RFC 3164 times carry no zone: run everything in UTC and the C locale.
 TZ=UTC
 LC_ALL=C
@@ -341,7 +343,8 @@ kill_collector() {
 # start_shipper NAME [--ca CADIR] [ARGS...]: start vigil-shipper -d as host
 # NAME with its own certificate (issued by CADIR, default the test CA),
 # state in $T/ship-NAME, log $T/ship-NAME.log, config $T/ship-NAME.conf
-# (created empty), connecting to the collector started above.
+# (created empty), connecting to the collector started above (or to port
+# $SHIPPER_PORT when set, e.g. a fault proxy in front of it).
 start_shipper() {
 	_name=$1
 	shift
@@ -358,7 +361,7 @@ start_shipper() {
 	[ -e "$T/ship-$_name.conf" ] ||
 	    echo "# test shipper $_name" >"$T/ship-$_name.conf"
 	"$VIGIL_BIN/vigil-shipper" -d -f "$T/ship-$_name.conf" \
-	    --collector "127.0.0.1:$COLLECTOR_PORT" \
+	    --collector "127.0.0.1:${SHIPPER_PORT:-$COLLECTOR_PORT}" \
 	    --tls-cert "$_cadir/$_name.crt" --tls-key "$_cadir/$_name.key" \
 	    --tls-ca "$T/ca/ca.crt" --state "$T/ship-$_name" \
 	    --hostname "$_name" "$@" >>"$T/ship-$_name.log" 2>&1 </dev/null &
@@ -420,4 +423,110 @@ command -v openssl >/dev/null 2>&1 || {
 	test_finished=1
 	say "$TEST_NAME: 0 passed, 1 failed"
 	exit 1
+}
+
+# ---------------------------------------------------------------- faults
+# Helpers of the fault tests (t08*): a seeded random sequence, numbered
+# lines and an exactly-once check over `vigil search --json`.
+
+# fault_seed: FAULT_SEED from VIGIL_TEST_SEED, else at random; printed so
+# that a failing run can be repeated with VIGIL_TEST_SEED=N.
+fault_seed() {
+	FAULT_SEED=${VIGIL_TEST_SEED:-$(od -An -N2 -tu2 /dev/urandom |
+	    tr -d ' ')}
+	FAULT_RNG=$FAULT_SEED
+	say "$TEST_NAME: seed $FAULT_SEED (repeat with VIGIL_TEST_SEED=$FAULT_SEED)"
+}
+
+# rnd VAR N: set VAR to the next number in [0, N) of the seeded sequence
+# (an LCG; called without a subshell so that the sequence advances).
+rnd() {
+	FAULT_RNG=$(( (FAULT_RNG * 1103515245 + 12345) % 2147483648 ))
+	eval "$1=\$(( (FAULT_RNG / 65536) % $2 ))"
+}
+
+# rnd_sleep MIN_MS MAX_MS: sleep a random time in [MIN_MS, MAX_MS] ms.
+rnd_sleep() {
+	rnd _ms $(($2 - $1 + 1))
+	_ms=$((_ms + $1))
+	sleep "$((_ms / 1000)).$(printf '%03d' $((_ms % 1000)))"
+}
+
+# fault_line_ids TAG FROM COUNT: the ids fxTAGn<6 digits> of lines
+# FROM .. FROM+COUNT-1, one a line (sorted, as the digits are padded).
+fault_line_ids() {
+	awk -v t="$1" -v a="$2" -v n="$3" \
+	    'BEGIN { for (i = a; i < a + n; i++) printf "fx%sn%06d\n", t, i }'
+}
+
+# fault_lines FILE TAG FROM COUNT: append lines FROM .. FROM+COUNT-1 of
+# TAG to FILE: RFC 3164 lines of ~150 bytes, the id in each.
+fault_lines() {
+	awk -v t="$2" -v a="$3" -v n="$4" -v ts="$(date -u '+%b %e %H:%M:%S')" \
+	    'BEGIN { for (i = a; i < a + n; i++)
+		printf "%s %s faulttest[%d]: event fx%sn%06d of a fault " \
+		    "test, padded to look like a real line: abcdefghijklm\n",
+		    ts, t, 1000 + i % 5000, t, i }' >>"$1"
+}
+
+# fault_writer FILE TAG COUNT CHUNK PAUSE [FROM]: append lines FROM (default
+# 0) .. FROM+COUNT-1 of TAG to FILE, CHUNK at a time, sleeping PAUSE
+# seconds between chunks; how many it wrote so far is in FILE.progress.
+# Run it in the background.
+fault_writer() {
+	_i=${6:-0}
+	_e=$((_i + $3))
+	while [ "$_i" -lt "$_e" ]; do
+		_n=$4
+		[ $((_i + _n)) -le "$_e" ] || _n=$((_e - _i))
+		fault_lines "$1" "$2" "$_i" "$_n" || return 1
+		_i=$((_i + _n))
+		echo "$((_i - ${6:-0}))" >"$1.progress"
+		sleep "$5"
+	done
+}
+
+# fault_progress FILE...: the lines written so far by their writers.
+fault_progress() {
+	for _f in "$@"; do
+		cat "$_f.progress" 2>/dev/null || echo 0
+	done | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# start_faultproxy ARGS...: tests/tools/faultproxy in front of the
+# collector (-t $COLLECTOR_PORT) on a free port, FAULTPROXY_PORT, with
+# ARGS (-s SEED -c MIN:MAX -n CUTS -d MS); its log is $T/faultproxy.log.
+start_faultproxy() {
+	FAULTPROXY_PORT=$(free_port) || return 1
+	"$VIGIL_TESTBIN/faultproxy" -l "$FAULTPROXY_PORT" \
+	    -t "$COLLECTOR_PORT" "$@" >>"$T/faultproxy.log" 2>&1 </dev/null &
+	FAULTPROXY_PID=$!
+	remember "$FAULTPROXY_PID" faultproxy
+	wait_for "grep -q 'listening on' \"\$T/faultproxy.log\"" 5
+}
+
+# fault_search OUT QUERY...: every matching event as JSON (no limit that
+# a test reaches), without the collector's own events.
+fault_search() {
+	_o=$1
+	shift
+	vigil_cli search --json --limit 1000000 "$@" NOT event.dataset:vigil \
+	    >"$_o"
+}
+
+# fault_check JSON TAG TOTAL: the events in JSON (fault_search output)
+# carry the ids of lines 0 .. TOTAL-1 of TAG exactly once each, and no
+# other id of TAG.  Prints a summary; the ids are in JSON.ids.
+fault_check() {
+	sed -n "s/.*\\(fx$2n[0-9]\\{6\\}\\).*/\\1/p" "$1" | sort >"$1.ids"
+	fault_line_ids "$2" 0 "$3" >"$1.want"
+	uniq -d "$1.ids" >"$1.dup"
+	uniq "$1.ids" | comm -23 "$1.want" - >"$1.missing"
+	uniq "$1.ids" | comm -13 "$1.want" - >"$1.extra"
+	say "$2: $(lines "$1.ids") events, $(lines "$1.want") expected," \
+	    "$(lines "$1.missing") missing ($(head -n 5 "$1.missing" |
+	    tr '\n' ' ')), $(lines "$1.dup") duplicated ($(head -n 5 \
+	    "$1.dup" | tr '\n' ' ')), $(lines "$1.extra") unexpected"
+	[ ! -s "$1.missing" ] && [ ! -s "$1.dup" ] && [ ! -s "$1.extra" ] &&
+	    [ "$(lines "$1.ids")" -eq "$3" ]
 }
