@@ -800,6 +800,7 @@ spool_next(struct spool *sp, struct spool_rec *out)
 			if (sp->fd != -1 && g == &sp->segs[sp->nseg - 1])
 				return 0;	/* the end */
 			sp->rnum++;
+			sp->roff = 0;
 			continue;
 		}
 		if (sp->fd != -1 && g == &sp->segs[sp->nseg - 1] &&
