@@ -83,7 +83,7 @@ static const struct conf_opt shipper_opts[] = {
 	    "longest wait between connection attempts" },
 	{ "batch-lines", CONF_INT, O(batch_lines), "1024", 1,
 	    PROTO_BATCH_MAX, "most lines per BATCH frame" },
-	{ "window-bytes", CONF_SIZE, O(window_bytes), "2M", 64 * 1024,
+	{ "window-bytes", CONF_SIZE, O(window_bytes), "1M", 64 * 1024,
 	    1LL << 32, "most unacknowledged bytes held in memory" },
 	{ "spool-size", CONF_SIZE, O(spool_size), "256M", 0, 1LL << 40,
 	    "most bytes of unacknowledged lines on disk (0: no spool)" },

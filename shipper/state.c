@@ -839,6 +839,12 @@ stream_gap_frame(struct state *st, size_t i, struct buf *out)
 	g.reasonlen = strlen(STATE_GAP_REASON);
 	if ((r = proto_gap_encode(out, &g)) != 0)
 		return r;
+	if (s->gap.state != GAP_SENT)
+		log_warnx("input %s: sending GAP %llu-%llu (%llu lines the "
+		    "full spool dropped)", s->ck.path,
+		    (unsigned long long)s->gap.first,
+		    (unsigned long long)s->gap.last,
+		    (unsigned long long)(s->gap.last - s->gap.first + 1));
 	s->gap.state = GAP_SENT;
 	if (s->last_sent < s->gap.last)
 		s->last_sent = s->gap.last;
@@ -1116,7 +1122,11 @@ state_dropcb(void *arg, uint32_t stream, uint64_t first, uint64_t last,
 		s->gap.state = GAP_PENDING;
 	}
 	st->dropped += last - first + 1;
-	log_warnx("spool full: dropped lines %llu-%llu of %s (%llu dropped "
+	/* one warning per spell of drops, the rest at debug */
+	if (s->gap.first == first)
+		log_warnx("spool full: dropping the oldest lines of %s, from "
+		    "%llu", s->ck.path, (unsigned long long)first);
+	log_debug("spool full: dropped lines %llu-%llu of %s (%llu dropped "
 	    "in all)", (unsigned long long)first, (unsigned long long)last,
 	    s->ck.path, (unsigned long long)st->dropped);
 }
