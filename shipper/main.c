@@ -627,7 +627,8 @@ shipper_read(struct shipper *sh)
 		else
 			sh->in[i].blocked = tail_poll(sh->in[i].tail,
 			    &sh->in[i].sink, t);
-		more |= sh->in[i].blocked;
+		/* without a spool, blocked means the window is full */
+		more |= sh->in[i].blocked && sh->sp != NULL;
 	}
 	if (state_sync(sh->st) != 0) {
 		if (!sh->sync_failed)
