@@ -128,6 +128,7 @@ struct shipper {
 	int64_t			 saved_us;
 	int			 save_failed;
 	int			 sync_failed;
+	int			 push_failed;
 };
 
 static void __attribute__((noreturn))
@@ -464,17 +465,25 @@ setup_state(struct shipper *sh)
 	    existed ? "" : " (new)", sh->id.role, sh->id.hostname);
 }
 
-/* A line could not be spooled: log once per failure spell. */
+/*
+ * A line could not be taken (the spool cannot be written, out of
+ * memory): it stays in its file and is read again next round.  Log once
+ * per failure spell.
+ */
 static int
 input_pushed(struct input *in, int r)
 {
-	if (r != 0 && !in->sh->sync_failed) {
+	if (r != 0 && !in->sh->push_failed) {
 		if (r == ERR_IO)
-			log_warn("input %s: cannot spool", in->path);
+			log_warn("input %s: cannot spool, reading stops",
+			    in->path);
 		else
-			log_warnx("input %s: cannot spool: %s", in->path,
+			log_warnx("input %s: cannot take a line: %s", in->path,
 			    err_str(r));
-		in->sh->sync_failed = 1;
+		in->sh->push_failed = 1;
+	} else if (r == 0 && in->sh->push_failed) {
+		log_info("input %s: reading again", in->path);
+		in->sh->push_failed = 0;
 	}
 	return r;
 }

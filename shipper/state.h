@@ -10,8 +10,8 @@
  * sequence is next_seq - 1 the same way: reading on after that cursor
  * numbers the same entries the same.
  *
- * Pure: the checkpoint file codec (state_ckpt_parse/_format), the restart
- * decision (state_resume) and the window.  state_load/state_save do the
+ * Pure: the checkpoint file codec (state_ckpt_parse/_format) and the
+ * restart decision (state_resume), in ckpt.c; the window, in state.c.  state_load/state_save do the
  * file I/O in the state directory.
  */
 #ifndef VIGIL_STATE_H
@@ -88,6 +88,12 @@ int	state_ckpt_parse(const char *text, size_t len, struct state_ckpt **cks,
 void	state_ckpts_free(struct state_ckpt *, size_t n);
 int	state_ckpt_format(struct buf *out, const struct state_ckpt *,
 	    size_t n);
+
+/*
+ * 0 when c[0..n) can be a cursor on a checkpoint line: at most
+ * STATE_CURSOR_MAX printable ASCII characters, no blanks; else ERR_FORMAT.
+ */
+int	state_cursor_check(const char *c, size_t n);
 
 /* What stat(2) says about a file. */
 struct state_fileid {
