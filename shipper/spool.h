@@ -45,6 +45,7 @@
 #define SPOOL_SEG_MIN		(32u * 1024)
 #define SPOOL_SEG_MAX		(16u * 1024 * 1024)
 #define SPOOL_NONE		UINT32_MAX	/* a stream not configured */
+#define SPOOL_NAME_MAX		1024		/* a stream name */
 
 #define SPOOL_T_NAME		'N'
 #define SPOOL_T_LINE		'L'
