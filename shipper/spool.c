@@ -324,7 +324,8 @@ spool_scan(struct spool *sp)
 		g[sp->nseg++].num = num;
 	}
 	closedir(d);
-	qsort(sp->segs, sp->nseg, sizeof(*sp->segs), num_cmp);
+	if (sp->nseg > 1)
+		qsort(sp->segs, sp->nseg, sizeof(*sp->segs), num_cmp);
 	for (i = 0; i < sp->nseg; i++) {
 		if (seg_recover(sp, &sp->segs[i]) != 0)
 			return ERR_IO;
