@@ -6,7 +6,7 @@
  * Only start-up and the event loop live here: options, configuration,
  * the setup_*() steps, the poll timer and signals.  Reading files is
  * tail.c, the journal journal.c, the window and checkpoints state.c, the
- * session forward.c and who we are ident.c.
+ * disk spool spool.c, the session forward.c and who we are ident.c.
  */
 #include <sys/stat.h>
 
@@ -33,6 +33,7 @@
 #include "log.h"
 #include "priv.h"
 #include "proto.h"
+#include "spool.h"
 #include "state.h"
 #include "tail.h"
 #include "tlsctx.h"
@@ -56,6 +57,7 @@ struct shipper_conf {
 	long long	 batch_lines;
 	long long	 window_bytes;
 	char		*user;
+	long long	 spool_size;
 };
 
 #define O(f)	offsetof(struct shipper_conf, f)
@@ -83,11 +85,13 @@ static const struct conf_opt shipper_opts[] = {
 	    "longest wait between connection attempts" },
 	{ "batch-lines", CONF_INT, O(batch_lines), "1024", 1,
 	    PROTO_BATCH_MAX, "most lines per BATCH frame" },
-	{ "window-bytes", CONF_SIZE, O(window_bytes), "8M", 64 * 1024,
+	{ "window-bytes", CONF_SIZE, O(window_bytes), "1M", 64 * 1024,
 	    1LL << 32, "most unacknowledged bytes held in memory" },
 	{ "user", CONF_STR, O(user), NULL, 0, 0,
 	    "drop privileges to this user (and its groups, e.g. adm) after "
 	    "start-up" },
+	{ "spool-size", CONF_SIZE, O(spool_size), "256M", 0, 1LL << 40,
+	    "most bytes of unacknowledged lines on disk (0: no spool)" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL },
 };
 #undef O
@@ -122,6 +126,7 @@ struct shipper {
 	struct event_base	*base;
 	struct evdns_base	*dns;
 	struct state		*st;
+	struct spool		*sp;
 	struct forward		*fw;
 	struct input		*in;
 	size_t			 nin;
@@ -129,6 +134,8 @@ struct shipper {
 	struct event		*term_ev, *int_ev, *hup_ev;
 	int64_t			 saved_us;
 	int			 save_failed;
+	int			 sync_failed;
+	int			 push_failed;
 };
 
 static void __attribute__((noreturn))
@@ -311,6 +318,11 @@ setup_check(struct shipper *sh)
 		conf_error(sh, "state", c->state, "must be an absolute path");
 		bad = 1;
 	}
+	if (c->spool_size != 0 && c->spool_size < SPOOL_SIZE_MIN) {
+		conf_error(sh, "spool-size", NULL, "must be 0 (no spool) or "
+		    "at least %uk", SPOOL_SIZE_MIN / 1024);
+		bad = 1;
+	}
 	if (c->hostname != NULL && ident_check_hostname(c->hostname) != 0) {
 		conf_error(sh, "hostname", c->hostname, "'%s' is not a valid "
 		    "host name", c->hostname);
@@ -419,6 +431,25 @@ setup_conf(struct shipper *sh, int argc, char **argv, int *check)
  * Create the state directory, load the checkpoints and the instance id.
  * A directory without a checkpoints file gets a new instance id.
  */
+/* Open the spool under the state directory (spool-size 0: none). */
+static void
+setup_spool(struct shipper *sh)
+{
+	char	err[512], path[4096];
+
+	if (sh->conf.spool_size == 0)
+		return;		/* lines live in the window only */
+	snprintf(path, sizeof(path), "%s/%s", sh->conf.state, SPOOL_DIR);
+	if ((sh->sp = spool_open(path, (uint64_t)sh->conf.spool_size, err,
+	    sizeof(err))) == NULL)
+		fatalx("spool: %s", err);
+	if (spool_bytes(sh->sp) > 0)
+		log_info("spool: %zu segments, %llu bytes to resend",
+		    spool_nsegs(sh->sp),
+		    (unsigned long long)spool_bytes(sh->sp));
+	state_spool(sh->st, sh->sp);
+}
+
 static void
 setup_state(struct shipper *sh)
 {
@@ -446,6 +477,29 @@ setup_state(struct shipper *sh)
 	    existed ? "" : " (new)", sh->id.role, sh->id.hostname);
 }
 
+/*
+ * A line could not be taken (the spool cannot be written, out of
+ * memory): it stays in its file and is read again next round.  Log once
+ * per failure spell.
+ */
+static int
+input_pushed(struct input *in, int r)
+{
+	if (r != 0 && !in->sh->push_failed) {
+		if (r == ERR_IO)
+			log_warn("input %s: cannot spool, reading stops",
+			    in->path);
+		else
+			log_warnx("input %s: cannot take a line: %s", in->path,
+			    err_str(r));
+		in->sh->push_failed = 1;
+	} else if (r == 0 && in->sh->push_failed) {
+		log_info("input %s: reading again", in->path);
+		in->sh->push_failed = 0;
+	}
+	return r;
+}
+
 static int
 input_linecb(void *arg, const struct tail_line *tl)
 {
@@ -454,8 +508,8 @@ input_linecb(void *arg, const struct tail_line *tl)
 	if (tl->cut)
 		log_debug("input %s: line at %llu cut to %zu bytes",
 		    in->path, (unsigned long long)tl->end, tl->len);
-	return state_push(in->sh->st, in->idx, tl->p, tl->len, tl->dev,
-	    tl->ino, tl->end, tl->read_us);
+	return input_pushed(in, state_push(in->sh->st, in->idx, tl->p,
+	    tl->len, tl->dev, tl->ino, tl->end, tl->read_us));
 }
 
 static int
@@ -466,8 +520,8 @@ input_journalcb(void *arg, const struct journal_line *jl)
 	if (jl->cut)
 		log_debug("input %s: entry %s cut to %zu bytes", in->path,
 		    jl->cursor, jl->len);
-	return state_push_cursor(in->sh->st, in->idx, jl->p, jl->len,
-	    jl->cursor, jl->read_us);
+	return input_pushed(in, state_push_cursor(in->sh->st, in->idx, jl->p,
+	    jl->len, jl->cursor, jl->read_us));
 }
 
 static int
@@ -554,18 +608,38 @@ setup_inputs(struct shipper *sh)
 		in->sink.full = input_fullcb;
 		in->sink.arg = in;
 	}
+	/* segments acknowledged before a restart go now */
+	if (sh->sp != NULL)
+		spool_gc(sh->sp);
 	/* a crash before the first ACK must not move a new stream's start */
 	if (state_save(sh->st) != 0)
 		fatal("%s/%s", sh->conf.state, STATE_FILE);
 	sh->saved_us = now_us();
 }
 
-/* Read every input as far as the window allows, then send. */
+/* Give the window what waits in the spool, then send. */
+static void
+shipper_refill(struct shipper *sh)
+{
+	int r;
+
+	if ((r = state_refill(sh->st)) < 0)
+		log_warnx("spool: cannot read back: %s", r == ERR_IO ?
+		    strerror(errno) : err_str(r));
+	forward_kick(sh->fw);
+}
+
+/*
+ * Read every input for one round (into the spool), make it durable, then
+ * send.  A round cut short by its size continues at once, after the
+ * events that wait.
+ */
 static void
 shipper_read(struct shipper *sh)
 {
 	int64_t	t = now_us();
 	size_t	i;
+	int	more = 0;
 
 	for (i = 0; i < sh->nin; i++) {
 		if (sh->in[i].journal != NULL)
@@ -574,8 +648,22 @@ shipper_read(struct shipper *sh)
 		else
 			sh->in[i].blocked = tail_poll(sh->in[i].tail,
 			    &sh->in[i].sink, t);
+		/* without a spool, blocked means the window is full */
+		more |= sh->in[i].blocked && sh->sp != NULL;
 	}
-	forward_kick(sh->fw);
+	if (state_sync(sh->st) != 0) {
+		if (!sh->sync_failed)
+			log_warn("spool: cannot write %s/%s", sh->conf.state,
+			    SPOOL_DIR);
+		sh->sync_failed = 1;
+		more = 0;	/* retried by the poll timer */
+	} else if (sh->sync_failed) {
+		log_info("spool: written again");
+		sh->sync_failed = 0;
+	}
+	shipper_refill(sh);
+	if (more)
+		event_active(sh->read_ev, EV_TIMEOUT, 1);
 }
 
 static void
@@ -614,13 +702,20 @@ read_eventcb(evutil_socket_t fd, short what, void *arg)
 	shipper_read(sh);
 }
 
-/* Acknowledgements freed window space: resume inputs that had stopped. */
+/*
+ * Acknowledgements freed window space: refill it from the spool and
+ * resume inputs that had stopped.
+ */
 static void
 forward_ackcb(void *arg)
 {
 	struct shipper	*sh = arg;
 	size_t		 i;
+	int		 r;
 
+	if (state_spilled(sh->st) && (r = state_refill(sh->st)) < 0)
+		log_warnx("spool: cannot read back: %s", r == ERR_IO ?
+		    strerror(errno) : err_str(r));
 	for (i = 0; i < sh->nin; i++)
 		if (sh->in[i].blocked && !state_full(sh->st)) {
 			event_active(sh->read_ev, EV_TIMEOUT, 1);
@@ -647,7 +742,11 @@ hup_signalcb(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	log_info("SIGHUP: configuration reload is not supported yet; "
-	    "window %zu bytes", state_window_bytes(sh->st));
+	    "window %zu bytes, spool %llu bytes in %zu segments, %llu lines "
+	    "dropped", state_window_bytes(sh->st),
+	    (unsigned long long)(sh->sp ? spool_bytes(sh->sp) : 0),
+	    sh->sp ? spool_nsegs(sh->sp) : 0,
+	    (unsigned long long)state_dropped(sh->st));
 }
 
 static void
@@ -702,6 +801,7 @@ shipper_free(struct shipper *sh)
 	}
 	free(sh->in);
 	state_free(sh->st);
+	spool_free(sh->sp);
 	if (sh->poll_ev != NULL)
 		event_free(sh->poll_ev);
 	if (sh->read_ev != NULL)
@@ -765,6 +865,7 @@ main(int argc, char **argv)
 		exit(0);
 	}
 	setup_state(&sh);
+	setup_spool(&sh);
 	if (!sh.foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");

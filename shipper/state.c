@@ -13,6 +13,17 @@
  * A file stream's position is (dev, ino, off); a journal stream's is the
  * cursor of an entry (s->cursor, "" before the first).  Each line carries
  * the position just after it, so that an ACK moves the checkpoint there.
+ *
+ * With a spool (state_spool), every line goes to the spool first and the
+ * checkpoint follows the spool instead of the ACKs: state_sync moves it
+ * to the position after the last line made durable there (s->rd).  The
+ * window is then a cache of the spool: it holds the oldest unacknowledged
+ * lines in spool order; once it is full (st->spilled) new lines go to
+ * the spool only and state_refill reads them back as ACKs make room.  A
+ * segment the full spool drops becomes a gap (s->gap), sent as a GAP frame
+ * before the stream's next line:
+ *   none -> pending (state_dropcb) -> sent (state_batch) -> none (ACK)
+ *   sent -> pending when the connection drops before its ACK.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>
@@ -27,7 +38,9 @@
 
 #include "buf.h"
 #include "err.h"
+#include "log.h"
 #include "proto.h"
+#include "spool.h"
 #include "state.h"
 
 struct wline {
@@ -53,7 +66,21 @@ struct stream {
 	int		 resync;
 	struct wlines	 lines;
 	struct wline	*unsent;
+	/* with a spool */
+	uint64_t	 spooled;	/* highest seq in the spool */
+	uint64_t	 rd_dev, rd_ino, rd_end;	/* after the last line read */
+	char		*rd_cursor;
+	int		 rd_dirty;
+	struct {
+		uint64_t first, last;
+		int64_t	 first_us, last_us;
+		int	 state;		/* GAP_* */
+	} gap;
 };
+
+#define GAP_NONE	0
+#define GAP_PENDING	1
+#define GAP_SENT	2
 
 struct state {
 	char		*dir;
@@ -63,321 +90,16 @@ struct state {
 	size_t		 nold;
 	size_t		 bytes, max;
 	int		 dirty;
+	struct spool	*sp;		/* NULL: the window is all there is */
+	int		 spilled;	/* lines in the spool after the window */
+	size_t		 round;		/* bytes spooled since state_sync */
+	uint64_t	 dropped;	/* lines the full spool dropped */
 };
 
 static size_t
 wline_cost(const struct wline *l)
 {
 	return l->alloc + STATE_LINE_OVERHEAD;
-}
-
-/* A cursor we can write on a checkpoint line: printable, no blanks. */
-static int
-cursor_check(const char *c, size_t n)
-{
-	size_t i;
-
-	if (n > STATE_CURSOR_MAX)
-		return ERR_FORMAT;
-	for (i = 0; i < n; i++)
-		if (c[i] <= ' ' || c[i] > '~')
-			return ERR_FORMAT;
-	return 0;
-}
-
-/* Parse a decimal u64 of s[0..n); no sign, no blanks. */
-static int
-parse_u64(const char *s, size_t n, uint64_t *v)
-{
-	uint64_t x = 0;
-	size_t	 i;
-
-	if (n == 0 || n > 20)
-		return ERR_FORMAT;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return ERR_FORMAT;
-		if (x > (UINT64_MAX - (s[i] - '0')) / 10)
-			return ERR_RANGE;
-		x = x * 10 + (s[i] - '0');
-	}
-	*v = x;
-	return 0;
-}
-
-/*
- * The file form of a line without its newline.  The numbers are the last
- * four blank separated fields, so the path (everything before them) may
- * hold blanks.
- */
-static int
-ckpt_parse_file(const char *p, size_t n, struct state_rec *rec)
-{
-	struct state_ckpt	*ck = &rec->ck;
-	uint64_t		 v[4];
-	size_t			 end = n, start;
-	int			 k;
-
-	for (k = 3; k >= 0; k--) {
-		start = end;
-		while (start > 0 && p[start - 1] != ' ')
-			start--;
-		if (start == 0 || parse_u64(p + start, end - start, &v[k]) != 0)
-			return ERR_FORMAT;
-		end = start - 1;	/* the blank */
-	}
-	if (end == 0 || v[3] == 0 || v[2] > INT64_MAX ||
-	    memchr(p, '\0', end) != NULL)
-		return ERR_FORMAT;
-	if ((ck->path = strndup(p, end)) == NULL)
-		return ERR_NOMEM;
-	ck->dev = v[0];
-	ck->ino = v[1];
-	ck->off = v[2];
-	ck->next_seq = v[3];
-	rec->cursor = NULL;
-	return 0;
-}
-
-/*
- * The journal form "path cursor=CURSOR next_seq".  No file line can look
- * like this: its second to last field is a number, never "cursor=...".
- */
-static int
-ckpt_parse_cursor(const char *p, size_t n, struct state_rec *rec)
-{
-	struct state_ckpt	*ck = &rec->ck;
-	uint64_t		 seq;
-	size_t			 end = n, start, cl;
-	const char		*c;
-
-	start = end;
-	while (start > 0 && p[start - 1] != ' ')
-		start--;
-	if (start == 0 || parse_u64(p + start, end - start, &seq) != 0 ||
-	    seq == 0)
-		return ERR_FORMAT;
-	end = start - 1;
-	start = end;
-	while (start > 0 && p[start - 1] != ' ')
-		start--;
-	if (start <= 1 || end - start < 8 || memcmp(p + start, "cursor=", 7))
-		return ERR_FORMAT;
-	c = p + start + 7;
-	cl = end - start - 7;
-	if (cursor_check(c, cl) != 0)
-		return ERR_FORMAT;
-	end = start - 1;
-	if (memchr(p, '\0', end) != NULL)
-		return ERR_FORMAT;
-	if (cl == 1 && c[0] == '-')
-		cl = 0;		/* no entry yet */
-	if ((ck->path = strndup(p, end)) == NULL)
-		return ERR_NOMEM;
-	if ((rec->cursor = strndup(c, cl)) == NULL) {
-		free(ck->path);
-		return ERR_NOMEM;
-	}
-	ck->dev = ck->ino = ck->off = 0;
-	ck->next_seq = seq;
-	return 0;
-}
-
-static int
-ckpt_parse_line(const char *p, size_t n, struct state_rec *rec)
-{
-	int r;
-
-	if ((r = ckpt_parse_file(p, n, rec)) != ERR_FORMAT)
-		return r;
-	return ckpt_parse_cursor(p, n, rec);
-}
-
-static void
-rec_clear(struct state_rec *rec)
-{
-	free(rec->ck.path);
-	free(rec->cursor);
-}
-
-int
-state_rec_parse(const char *text, size_t len, struct state_rec **out,
-    size_t *nout, size_t *nbad)
-{
-	struct state_rec	*recs = NULL, rec;
-	const char		*p = text, *end = text + len, *nl;
-	size_t			 n = 0, i;
-	int			 r;
-
-	*nbad = 0;
-	if ((recs = calloc(STATE_CKPT_MAX, sizeof(*recs))) == NULL)
-		return ERR_NOMEM;
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', end - p)) == NULL) {
-			(*nbad)++;	/* torn last line */
-			break;
-		}
-		if (p == nl || *p == '#')
-			continue;
-		if ((r = ckpt_parse_line(p, nl - p, &rec)) == ERR_NOMEM)
-			goto fail;
-		if (r != 0) {
-			(*nbad)++;
-			continue;
-		}
-		for (i = 0; i < n; i++)
-			if (strcmp(recs[i].ck.path, rec.ck.path) == 0)
-				break;
-		if (i < n) {
-			rec_clear(&recs[i]);
-			recs[i] = rec;
-			continue;
-		}
-		if (n == STATE_CKPT_MAX) {
-			/* never refuse to start over a full file */
-			rec_clear(&rec);
-			(*nbad)++;
-			continue;
-		}
-		recs[n++] = rec;
-	}
-	*out = recs;
-	*nout = n;
-	return 0;
- fail:
-	state_recs_free(recs, n);
-	return r;
-}
-
-void
-state_recs_free(struct state_rec *recs, size_t n)
-{
-	size_t i;
-
-	if (recs == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		rec_clear(&recs[i]);
-	free(recs);
-}
-
-int
-state_ckpt_parse(const char *text, size_t len, struct state_ckpt **out,
-    size_t *nout, size_t *nbad)
-{
-	struct state_rec	*recs;
-	struct state_ckpt	*cks;
-	size_t			 n, i, k = 0;
-	int			 r;
-
-	if ((r = state_rec_parse(text, len, &recs, &n, nbad)) != 0)
-		return r;
-	if ((cks = calloc(n + 1, sizeof(*cks))) == NULL) {
-		state_recs_free(recs, n);
-		return ERR_NOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		if (recs[i].cursor == NULL) {
-			cks[k++] = recs[i].ck;
-			recs[i].ck.path = NULL;	/* handed over */
-		}
-	}
-	state_recs_free(recs, n);
-	*out = cks;
-	*nout = k;
-	return 0;
-}
-
-void
-state_ckpts_free(struct state_ckpt *cks, size_t n)
-{
-	size_t i;
-
-	if (cks == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(cks[i].path);
-	free(cks);
-}
-
-static int
-ckpt_format1(struct buf *out, const struct state_ckpt *ck, const char *cursor)
-{
-	if (ck->path == NULL || ck->path[0] == '\0' || ck->path[0] == '#' ||
-	    strchr(ck->path, '\n') != NULL || ck->next_seq == 0)
-		return ERR_FORMAT;
-	if (cursor != NULL) {
-		if (cursor_check(cursor, strlen(cursor)) != 0)
-			return ERR_FORMAT;
-		return buf_putf(out, "%s cursor=%s %llu\n", ck->path,
-		    cursor[0] != '\0' ? cursor : "-",
-		    (unsigned long long)ck->next_seq);
-	}
-	return buf_putf(out, "%s %llu %llu %llu %llu\n", ck->path,
-	    (unsigned long long)ck->dev, (unsigned long long)ck->ino,
-	    (unsigned long long)ck->off, (unsigned long long)ck->next_seq);
-}
-
-#define CKPT_HEADER	"# vigil-shipper checkpoints: path dev ino offset " \
-	"next_seq, or path cursor=CURSOR next_seq\n"
-
-int
-state_rec_format(struct buf *out, const struct state_rec *recs, size_t n)
-{
-	size_t	i;
-	int	r;
-
-	if ((r = buf_putf(out, CKPT_HEADER)) != 0)
-		return r;
-	for (i = 0; i < n; i++)
-		if ((r = ckpt_format1(out, &recs[i].ck, recs[i].cursor)) != 0)
-			return r;
-	return 0;
-}
-
-int
-state_ckpt_format(struct buf *out, const struct state_ckpt *cks, size_t n)
-{
-	size_t	i;
-	int	r;
-
-	if ((r = buf_putf(out, CKPT_HEADER)) != 0)
-		return r;
-	for (i = 0; i < n; i++)
-		if ((r = ckpt_format1(out, &cks[i], NULL)) != 0)
-			return r;
-	return 0;
-}
-
-void
-state_resume(const struct state_ckpt *ck, const struct state_fileid *path,
-    const struct state_fileid *found, int from_beginning,
-    struct state_start *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (ck == NULL) {
-		/* a new stream: nothing of it was ever sent */
-		out->resync = 1;
-		if (path != NULL && !from_beginning)
-			out->off = path->size;
-		return;
-	}
-	if (ck->dev == 0 && ck->ino == 0)
-		return;		/* no file had appeared: from 0 */
-	if (path != NULL && path->dev == ck->dev && path->ino == ck->ino) {
-		if (path->size >= ck->off)
-			out->off = ck->off;
-		else
-			out->resync = 1;	/* truncated while down */
-		return;
-	}
-	if (found != NULL && found->size >= ck->off) {
-		out->rotated = 1;
-		out->roff = ck->off;
-		return;
-	}
-	/* the unacknowledged bytes are gone */
-	out->resync = 1;
 }
 
 struct state *
@@ -406,6 +128,7 @@ stream_clear(struct stream *s)
 	}
 	free(s->ck.path);
 	free(s->cursor);
+	free(s->rd_cursor);
 	free(s->type);
 }
 
@@ -500,7 +223,47 @@ state_stream_add(struct state *st, const char *path, const char *type,
 	}
 	s->next_seq = s->ck.next_seq;
 	s->stored = s->last_sent = s->next_seq - 1;
+	if (st->sp != NULL) {
+		struct spool_info info;
+		int r;
+
+		if ((r = spool_stream(st->sp, (uint32_t)st->n, s->ck.path,
+		    &info)) != 0) {
+			/* the loaded entry is lost: acceptable at start-up */
+			free(s->ck.path);
+			free(s->cursor);
+			free(s->type);
+			return r;
+		}
+		s->spooled = info.nlines > 0 ? info.max : 0;
+		/*
+		 * What the collector has: the saved ACK; else, for lines
+		 * spooled before it was saved, all before them; else (no
+		 * spool yet) the checkpoint, which followed the ACKs.
+		 */
+		if (info.has_acked)
+			s->stored = info.acked;
+		else if (info.nlines > 0)
+			s->stored = info.min - 1;
+		s->last_sent = s->stored;
+		spool_ack(st->sp, (uint32_t)st->n, s->stored);
+	}
 	return (int)st->n++;
+}
+
+/*
+ * The read position is new.  Lines after the checkpoint that are already
+ * in the spool are read again with the same numbers and skipped; but
+ * when they are gone (resync) new lines must not reuse their numbers:
+ * the spool is never renumbered.
+ */
+static void
+stream_spool_begin(struct stream *s)
+{
+	if (s->resync && s->spooled >= s->next_seq) {
+		s->next_seq = s->spooled + 1;
+		s->ck.next_seq = s->next_seq;
+	}
 }
 
 void
@@ -513,6 +276,7 @@ state_stream_begin(struct state *st, size_t i, const struct state_ckpt *pos,
 	s->ck.ino = pos->ino;
 	s->ck.off = pos->off;
 	s->resync = resync;
+	stream_spool_begin(s);
 	st->dirty = 1;
 }
 
@@ -529,7 +293,7 @@ state_stream_begin_cursor(struct state *st, size_t i, const char *cursor,
 	struct stream	*s = &st->s[i];
 	char		*c;
 
-	if (cursor_check(cursor, strlen(cursor)) != 0)
+	if (state_cursor_check(cursor, strlen(cursor)) != 0)
 		return ERR_FORMAT;
 	if ((c = strdup(cursor)) == NULL)
 		return ERR_NOMEM;
@@ -537,6 +301,7 @@ state_stream_begin_cursor(struct state *st, size_t i, const char *cursor,
 	s->cursor = c;
 	s->ck.dev = s->ck.ino = s->ck.off = 0;
 	s->resync = resync;
+	stream_spool_begin(s);
 	st->dirty = 1;
 	return 0;
 }
@@ -590,26 +355,37 @@ stream_advance(struct state *st, struct stream *s, uint64_t dev,
 	st->dirty = 1;
 }
 
+/* Remember where the stream's reading is, for state_sync. */
 static int
-stream_push(struct state *st, size_t i, const uint8_t *p, size_t len,
-    uint64_t dev, uint64_t ino, uint64_t end, const char *cursor,
-    int64_t read_us)
+stream_readpos(struct stream *s, uint64_t dev, uint64_t ino, uint64_t end,
+    const char *cursor)
 {
-	struct stream	*s = &st->s[i];
+	size_t	 n;
+	char	*c;
+
+	if (cursor != NULL) {
+		n = strlen(cursor) + 1;
+		if ((c = realloc(s->rd_cursor, n)) == NULL)
+			return ERR_NOMEM;
+		memcpy(c, cursor, n);
+		s->rd_cursor = c;
+	}
+	s->rd_dev = dev;
+	s->rd_ino = ino;
+	s->rd_end = end;
+	s->rd_dirty = 1;
+	return 0;
+}
+
+/* Put a line in the window; cursor NULL for a file stream. */
+static int
+window_add(struct state *st, struct stream *s, uint64_t seq,
+    const uint8_t *p, size_t len, uint64_t dev, uint64_t ino, uint64_t end,
+    const char *cursor, int64_t read_us)
+{
 	struct wline	*l;
-	uint64_t	 seq = s->next_seq;
 	size_t		 clen = cursor != NULL ? strlen(cursor) + 1 : 0;
 
-	if (len > PROTO_LINE_MAX)
-		return ERR_TOOBIG;
-	if (cursor != NULL && cursor_check(cursor, clen - 1) != 0)
-		return ERR_FORMAT;
-	if (seq <= s->stored) {
-		/* read again after a restart; WELCOME said it is stored */
-		s->next_seq++;
-		stream_advance(st, s, dev, ino, end, cursor, seq);
-		return 0;
-	}
 	if ((l = malloc(sizeof(*l) + len + clen)) == NULL)
 		return ERR_NOMEM;
 	l->seq = seq;
@@ -628,8 +404,76 @@ stream_push(struct state *st, size_t i, const uint8_t *p, size_t len,
 	STAILQ_INSERT_TAIL(&s->lines, l, entry);
 	if (s->unsent == NULL)
 		s->unsent = l;
-	s->next_seq++;
 	st->bytes += wline_cost(l);
+	return 0;
+}
+
+/*
+ * With a spool: the line goes to the spool, and to the window too while
+ * nothing waits in the spool behind it and there is room.
+ */
+static int
+stream_spool_push(struct state *st, size_t i, const uint8_t *p, size_t len,
+    uint64_t dev, uint64_t ino, uint64_t end, const char *cursor,
+    int64_t read_us)
+{
+	struct stream	*s = &st->s[i];
+	uint64_t	 seq = s->next_seq;
+	int		 r;
+
+	if (seq > s->stored && seq > s->spooled) {
+		if (!st->spilled && st->bytes >= st->max) {
+			spool_mark_end(st->sp);
+			st->spilled = 1;
+		}
+		if ((r = spool_append(st->sp, (uint32_t)i, seq, read_us, p,
+		    len)) != 0)
+			return r;
+		s->spooled = seq;
+		st->round += len + SPOOL_HDR + 24;
+		if (!st->spilled && (r = window_add(st, s, seq, p, len, 0, 0,
+		    0, NULL, read_us)) != 0) {
+			/* it is in the spool: read it back from there */
+			spool_mark_end(st->sp);
+			st->spilled = 1;
+		}
+	}
+	/* else read again after a restart: stored or spooled already */
+	s->next_seq++;
+	if (stream_readpos(s, dev, ino, end, cursor) != 0) {
+		/* the checkpoint stays behind: only means reading more again */
+		s->rd_dirty = 0;
+	}
+	return 0;
+}
+
+static int
+stream_push(struct state *st, size_t i, const uint8_t *p, size_t len,
+    uint64_t dev, uint64_t ino, uint64_t end, const char *cursor,
+    int64_t read_us)
+{
+	struct stream	*s = &st->s[i];
+	uint64_t	 seq = s->next_seq;
+	size_t		 clen = cursor != NULL ? strlen(cursor) + 1 : 0;
+	int		 r;
+
+	if (len > PROTO_LINE_MAX)
+		return ERR_TOOBIG;
+	if (cursor != NULL && state_cursor_check(cursor, clen - 1) != 0)
+		return ERR_FORMAT;
+	if (st->sp != NULL)
+		return stream_spool_push(st, i, p, len, dev, ino, end, cursor,
+		    read_us);
+	if (seq <= s->stored) {
+		/* read again after a restart; WELCOME said it is stored */
+		s->next_seq++;
+		stream_advance(st, s, dev, ino, end, cursor, seq);
+		return 0;
+	}
+	if ((r = window_add(st, s, seq, p, len, dev, ino, end, cursor,
+	    read_us)) != 0)
+		return r;
+	s->next_seq++;
 	return 0;
 }
 
@@ -650,6 +494,9 @@ state_push_cursor(struct state *st, size_t i, const uint8_t *p, size_t len,
 int
 state_full(const struct state *st)
 {
+	/* with a spool: enough for one round; state_sync starts the next */
+	if (st->sp != NULL)
+		return st->round >= STATE_ROUND_MAX;
 	return st->bytes >= st->max;
 }
 
@@ -662,7 +509,37 @@ state_window_bytes(const struct state *st)
 int
 state_has_unsent(const struct state *st, size_t i)
 {
-	return st->s[i].unsent != NULL;
+	return st->s[i].unsent != NULL || st->s[i].gap.state == GAP_PENDING;
+}
+
+/* Encode the pending gap of stream i as a GAP frame. */
+static int
+stream_gap_frame(struct state *st, size_t i, struct buf *out)
+{
+	struct stream		*s = &st->s[i];
+	struct proto_gap	 g;
+	int			 r;
+
+	memset(&g, 0, sizeof(g));
+	g.stream = (uint32_t)i;
+	g.first_seq = s->gap.first;
+	g.last_seq = s->gap.last;
+	g.first_us = s->gap.first_us;
+	g.last_us = s->gap.last_us;
+	g.reason = STATE_GAP_REASON;
+	g.reasonlen = strlen(STATE_GAP_REASON);
+	if ((r = proto_gap_encode(out, &g)) != 0)
+		return r;
+	if (s->gap.state != GAP_SENT)
+		log_warnx("input %s: sending GAP %llu-%llu (%llu lines the "
+		    "full spool dropped)", s->ck.path,
+		    (unsigned long long)s->gap.first,
+		    (unsigned long long)s->gap.last,
+		    (unsigned long long)(s->gap.last - s->gap.first + 1));
+	s->gap.state = GAP_SENT;
+	if (s->last_sent < s->gap.last)
+		s->last_sent = s->gap.last;
+	return 1;
 }
 
 int
@@ -674,6 +551,8 @@ state_batch(struct state *st, size_t i, struct buf *out, size_t maxlines,
 	size_t		 mark, start = out->len;
 	int		 n = 0, r;
 
+	if (s->gap.state == GAP_PENDING)
+		return stream_gap_frame(st, i, out);
 	if ((l = s->unsent) == NULL)
 		return 0;
 	if (maxlines > PROTO_BATCH_MAX)
@@ -714,7 +593,7 @@ stream_release(struct state *st, struct stream *s, uint64_t through)
 		if (s->unsent == l)
 			s->unsent = next;
 		/* only the last one matters: one cursor copy per ACK */
-		if (next == NULL || next->seq > through)
+		if (st->sp == NULL && (next == NULL || next->seq > through))
 			stream_advance(st, s, l->dev, l->ino, l->end,
 			    l->cursor, l->seq);
 		st->bytes -= wline_cost(l);
@@ -724,6 +603,13 @@ stream_release(struct state *st, struct stream *s, uint64_t through)
 		s->stored = through;
 	if (s->last_sent < s->stored)
 		s->last_sent = s->stored;
+	if (s->gap.state != GAP_NONE && s->stored >= s->gap.last)
+		s->gap.state = GAP_NONE;
+	if (st->sp != NULL) {
+		spool_ack(st->sp, (uint32_t)(s - st->s), s->stored);
+		spool_gc(st->sp);
+		st->dirty = 1;		/* the acked file */
+	}
 }
 
 int
@@ -751,6 +637,12 @@ state_welcome(struct state *st, size_t i, uint64_t next_seq)
 		return 0;
 	}
 	s->resync = 0;
+	if (st->sp != NULL && (!STAILQ_EMPTY(&s->lines) ||
+	    s->spooled > s->stored || s->gap.state != GAP_NONE)) {
+		/* spooled lines keep their numbers (duplicates are absorbed) */
+		stream_release(st, s, next_seq - 1);
+		return 0;
+	}
 	l = STAILQ_FIRST(&s->lines);
 	first = l != NULL ? l->seq : s->next_seq;
 	if (next_seq <= first)
@@ -767,6 +659,8 @@ state_welcome(struct state *st, size_t i, uint64_t next_seq)
 	s->next_seq += delta;
 	s->ck.next_seq += delta;
 	s->stored = s->last_sent = next_seq - 1;
+	if (st->sp != NULL)
+		spool_ack(st->sp, (uint32_t)i, s->stored);
 	st->dirty = 1;
 	return 1;
 }
@@ -779,6 +673,8 @@ state_unsend(struct state *st)
 	for (i = 0; i < st->n; i++) {
 		st->s[i].unsent = STAILQ_FIRST(&st->s[i].lines);
 		st->s[i].last_sent = st->s[i].stored;
+		if (st->s[i].gap.state == GAP_SENT)
+			st->s[i].gap.state = GAP_PENDING;
 	}
 }
 
@@ -844,6 +740,9 @@ state_save(struct state *st)
 	if ((dfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) != 0)
 		goto out;
+	/* after the checkpoints: an older acked only means resending */
+	if (st->sp != NULL && spool_save(st->sp) != 0)
+		goto out;
 	st->dirty = 0;
 	r = 0;
  out:
@@ -856,4 +755,152 @@ state_save(struct state *st)
 	buf_clear(&b);
 	errno = saved;
 	return r;
+}
+
+/*
+ * The full spool dropped a segment holding stream's lines first..last.
+ * Those not yet sent on this connection are lost: take them out of the
+ * window and make them (part of) the stream's pending gap.  Lines already
+ * sent stay until their ACK (the collector may have them).
+ */
+static void
+state_dropcb(void *arg, uint32_t stream, uint64_t first, uint64_t last,
+    int64_t first_us, int64_t last_us)
+{
+	struct state	*st = arg;
+	struct stream	*s;
+	struct wline	*l;
+	struct wlines	 keep;
+	int		 fix = 0;
+
+	if (stream >= st->n)
+		return;
+	s = &st->s[stream];
+	if (first <= s->last_sent)
+		first = s->last_sent + 1;
+	if (s->gap.state == GAP_PENDING && first <= s->gap.last)
+		first = s->gap.last + 1;
+	if (first > last)
+		return;
+	/* the window's lines, without those in first..last */
+	STAILQ_INIT(&keep);
+	while ((l = STAILQ_FIRST(&s->lines)) != NULL) {
+		STAILQ_REMOVE_HEAD(&s->lines, entry);
+		if (fix && s->unsent == NULL)
+			s->unsent = l;
+		if (l->seq < first || l->seq > last) {
+			STAILQ_INSERT_TAIL(&keep, l, entry);
+			continue;
+		}
+		if (l->seq == first)
+			first_us = l->read_us;
+		if (s->unsent == l) {
+			s->unsent = NULL;
+			fix = 1;
+		}
+		st->bytes -= wline_cost(l);
+		free(l);
+	}
+	STAILQ_CONCAT(&s->lines, &keep);
+	if (s->gap.state == GAP_PENDING) {
+		s->gap.last = last;
+		s->gap.last_us = last_us;
+	} else {
+		s->gap.first = first;
+		s->gap.last = last;
+		s->gap.first_us = first_us;
+		s->gap.last_us = last_us;
+		s->gap.state = GAP_PENDING;
+	}
+	st->dropped += last - first + 1;
+	/* one warning per spell of drops, the rest at debug */
+	if (s->gap.first == first)
+		log_warnx("spool full: dropping the oldest lines of %s, from "
+		    "%llu", s->ck.path, (unsigned long long)first);
+	log_debug("spool full: dropped lines %llu-%llu of %s (%llu dropped "
+	    "in all)", (unsigned long long)first, (unsigned long long)last,
+	    s->ck.path, (unsigned long long)st->dropped);
+}
+
+void
+state_spool(struct state *st, struct spool *sp)
+{
+	st->sp = sp;
+	spool_set_dropcb(sp, state_dropcb, st);
+	/* recovered lines come back through state_refill, oldest first */
+	spool_rewind(sp);
+	st->spilled = 1;
+}
+
+int
+state_sync(struct state *st)
+{
+	struct stream	*s;
+	size_t		 i;
+	char		*c;
+
+	if (st->sp == NULL)
+		return 0;
+	if (spool_sync(st->sp) != 0)
+		return ERR_IO;
+	st->round = 0;
+	for (i = 0; i < st->n; i++) {
+		s = &st->s[i];
+		if (!s->rd_dirty)
+			continue;
+		if (s->rd_cursor != NULL) {
+			if ((c = strdup(s->rd_cursor)) == NULL)
+				continue;	/* next time */
+			free(s->cursor);
+			s->cursor = c;
+		}
+		s->ck.dev = s->rd_dev;
+		s->ck.ino = s->rd_ino;
+		s->ck.off = s->rd_end;
+		s->ck.next_seq = s->next_seq;
+		s->rd_dirty = 0;
+		st->dirty = 1;
+	}
+	return 0;
+}
+
+int
+state_refill(struct state *st)
+{
+	struct spool_rec	 rec;
+	struct stream		*s;
+	int			 r, n = 0;
+
+	if (st->sp == NULL)
+		return 0;
+	while (st->spilled && st->bytes < st->max) {
+		if ((r = spool_next(st->sp, &rec)) < 0)
+			return r;
+		if (r == 0) {
+			st->spilled = 0;
+			break;
+		}
+		if (rec.stream >= st->n || rec.len > PROTO_LINE_MAX)
+			continue;
+		s = &st->s[rec.stream];
+		if (rec.seq <= s->stored || (s->gap.state != GAP_NONE && rec.seq <= s->gap.last))
+			continue;
+		if ((r = window_add(st, s, rec.seq, rec.line, rec.len, 0, 0, 0,
+		    NULL, rec.read_us)) != 0)
+			return r;
+		n++;
+	}
+	return n;
+}
+
+uint64_t
+state_dropped(const struct state *st)
+{
+	return st->dropped;
+}
+
+int
+state_spilled(const struct state *st)
+{
+	return st->spilled;
 }

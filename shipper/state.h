@@ -10,8 +10,8 @@
  * sequence is next_seq - 1 the same way: reading on after that cursor
  * numbers the same entries the same.
  *
- * Pure: the checkpoint file codec (state_ckpt_parse/_format), the restart
- * decision (state_resume) and the window.  state_load/state_save do the
+ * Pure: the checkpoint file codec (state_ckpt_parse/_format) and the
+ * restart decision (state_resume), in ckpt.c; the window, in state.c.  state_load/state_save do the
  * file I/O in the state directory.
  */
 #ifndef VIGIL_STATE_H
@@ -27,6 +27,9 @@
 #define STATE_FILE_MAX		(1024u * 1024)
 /* per-line memory cost counted against the window besides the text */
 #define STATE_LINE_OVERHEAD	64
+/* with a spool: bytes spooled per read round (between state_sync calls) */
+#define STATE_ROUND_MAX		(4u * 1024 * 1024)
+#define STATE_GAP_REASON	"spool_full"
 
 /*
  * One checkpoint: the first byte not yet acknowledged.  dev = ino = 0
@@ -85,6 +88,12 @@ int	state_ckpt_parse(const char *text, size_t len, struct state_ckpt **cks,
 void	state_ckpts_free(struct state_ckpt *, size_t n);
 int	state_ckpt_format(struct buf *out, const struct state_ckpt *,
 	    size_t n);
+
+/*
+ * 0 when c[0..n) can be a cursor on a checkpoint line: at most
+ * STATE_CURSOR_MAX printable ASCII characters, no blanks; else ERR_FORMAT.
+ */
+int	state_cursor_check(const char *c, size_t n);
 
 /* What stat(2) says about a file. */
 struct state_fileid {
@@ -170,8 +179,9 @@ int	state_has_unsent(const struct state *, size_t i);
 /*
  * Encode a BATCH of stream i's unsent lines (connection stream id =
  * i) into out, at most maxlines lines and about maxbytes bytes, and mark
- * them sent.  Returns the number of lines (0: nothing to send) or a
- * negative ERR_*.
+ * them sent; or, when the stream has a pending gap, its GAP frame (it
+ * goes before the lines after it).  Returns the number of lines (1 for
+ * a GAP; 0: nothing to send) or a negative ERR_*.
  */
 int	state_batch(struct state *, size_t i, struct buf *out,
 	    size_t maxlines, size_t maxbytes);
@@ -193,6 +203,32 @@ int	state_welcome(struct state *, size_t i, uint64_t next_seq);
 void	state_unsend(struct state *);
 /* Last sequence assigned to stream i (0 = none yet). */
 uint64_t state_last_seq(const struct state *, size_t i);
+
+struct spool;
+
+/*
+ * Put the spool sp (not owned) under the window, before any stream is
+ * added; see state.c.  Every line then goes to the spool; checkpoints
+ * follow state_sync instead of ACKs; the window holds what the spool
+ * gives back (state_refill); a dropped segment becomes a GAP frame from
+ * state_batch.  Recovered lines are read back first.
+ */
+void	state_spool(struct state *, struct spool *sp);
+/*
+ * Make the lines pushed so far durable in the spool and move the
+ * checkpoints after them; the next read round may start (state_full).
+ * Returns 0 or ERR_IO (errno set; the checkpoints stay, lines are kept).
+ */
+int	state_sync(struct state *);
+/*
+ * Fill the window from the spool (lines that did not fit, or recovered
+ * ones).  Returns the number of lines added or ERR_IO / ERR_NOMEM.
+ */
+int	state_refill(struct state *);
+/* Lines dropped because the spool was full, since start-up. */
+uint64_t state_dropped(const struct state *);
+/* Non-zero while lines wait in the spool for room in the window. */
+int	state_spilled(const struct state *);
 
 /* Non-zero when a checkpoint changed since the last save. */
 int	state_dirty(const struct state *);

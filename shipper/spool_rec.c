@@ -1,0 +1,133 @@
+/*
+ * spool_rec.c -- the spool's record codec (spool.h): CRC-32 and the 'N'
+ * and 'L' records of a segment file.  Pure: byte arrays only, fuzzable.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "spool.h"
+
+
+static uint32_t crc_table[256];
+
+uint32_t
+spool_crc32(const uint8_t *b, size_t len)
+{
+	uint32_t c, k;
+	size_t	 i;
+
+	if (crc_table[1] == 0) {
+		for (i = 0; i < 256; i++) {
+			c = (uint32_t)i;
+			for (k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			crc_table[i] = c;
+		}
+	}
+	c = 0xffffffffu;
+	for (i = 0; i < len; i++)
+		c = crc_table[(c ^ b[i]) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffu;
+}
+
+/* Fill in the length and CRC of the record that starts at mark. */
+static int
+rec_end(struct buf *out, size_t mark)
+{
+	size_t n = out->len - mark - 8;
+
+	if (n > SPOOL_REC_MAX) {
+		out->len = mark;
+		return ERR_TOOBIG;
+	}
+	be32_put(out->d + mark, (uint32_t)n);
+	be32_put(out->d + mark + 4, spool_crc32(out->d + mark + 8, n));
+	return 0;
+}
+
+int
+spool_rec_name(struct buf *out, uint32_t id, const char *name, size_t len)
+{
+	size_t	mark = out->len;
+	int	r;
+
+	if (len == 0 || len > SPOOL_NAME_MAX)
+		return ERR_TOOBIG;
+	if ((r = buf_put_u64(out, 0)) != 0 ||
+	    (r = buf_put_u8(out, SPOOL_T_NAME)) != 0 ||
+	    (r = buf_put_u32(out, id)) != 0 ||
+	    (r = buf_put_str(out, name, len)) != 0) {
+		out->len = mark;
+		return r;
+	}
+	return rec_end(out, mark);
+}
+
+int
+spool_rec_line(struct buf *out, uint32_t id, uint64_t seq, int64_t read_us,
+    const uint8_t *line, size_t len)
+{
+	size_t	mark = out->len;
+	int	r;
+
+	if (len > SPOOL_REC_MAX - 64)
+		return ERR_TOOBIG;
+	if ((r = buf_put_u64(out, 0)) != 0 ||
+	    (r = buf_put_u8(out, SPOOL_T_LINE)) != 0 ||
+	    (r = buf_put_u32(out, id)) != 0 ||
+	    (r = buf_put_u64(out, seq)) != 0 ||
+	    (r = buf_put_u64(out, (uint64_t)read_us)) != 0 ||
+	    (r = buf_put_str(out, (const char *)line, len)) != 0) {
+		out->len = mark;
+		return r;
+	}
+	return rec_end(out, mark);
+}
+
+int
+spool_rec_decode(const uint8_t *b, size_t len, struct spool_drec *rec,
+    size_t *used)
+{
+	struct bufr	 r;
+	const char	*s;
+	uint32_t	 n;
+	uint64_t	 us;
+
+	if (len < 8)
+		return 0;
+	n = be32_get(b);
+	if (n < 1 || n > SPOOL_REC_MAX)
+		return ERR_FORMAT;
+	if (len - 8 < n)
+		return 0;
+	if (spool_crc32(b + 8, n) != be32_get(b + 4))
+		return ERR_FORMAT;
+	memset(rec, 0, sizeof(*rec));
+	rec->type = b[8];
+	bufr_init(&r, b + 9, n - 1);
+	if (bufr_get_u32(&r, &rec->id) != 0)
+		return ERR_FORMAT;
+	switch (rec->type) {
+	case SPOOL_T_NAME:
+		if (bufr_get_str(&r, &s, &rec->len, SPOOL_NAME_MAX) != 0 ||
+		    rec->len == 0)
+			return ERR_FORMAT;
+		break;
+	case SPOOL_T_LINE:
+		if (bufr_get_u64(&r, &rec->seq) != 0 || rec->seq == 0 ||
+		    bufr_get_u64(&r, &us) != 0 ||
+		    bufr_get_str(&r, &s, &rec->len, SPOOL_REC_MAX) != 0)
+			return ERR_FORMAT;
+		rec->read_us = (int64_t)us;
+		break;
+	default:
+		return ERR_FORMAT;
+	}
+	if (r.left != 0)
+		return ERR_FORMAT;
+	rec->p = (const uint8_t *)s;
+	*used = 8 + (size_t)n;
+	return 1;
+}
