@@ -827,11 +827,35 @@ store_txn_add(struct store_txn *t, uint32_t stream,
 int
 store_txn_gap(struct store_txn *t, uint32_t stream, uint64_t first,
     uint64_t last, int64_t first_us, int64_t last_us, const char *reason,
-    size_t reasonlen)
+    size_t reasonlen, uint64_t *gfirst, uint64_t *gn)
 {
-	int r;
+	uint64_t	next;
+	size_t		pi;
+	int		r;
 
-	if ((r = keys_gap(&t->key, stream, first, last)) != 0)
+	*gn = 0;
+	*gfirst = first;
+	if (last < first)
+		return ERR_RANGE;
+	next = txn_next_seq(t, stream, &pi);
+	if (last < next)
+		return 0;	/* known already (a GAP sent again) */
+	if (first < next)
+		first = next;
+	if (first > next) {
+		/* next..first-1 never arrived either: a jump, as in
+		 * store_txn_add */
+		uint8_t gv[16];
+
+		if ((r = keys_gap(&t->key, stream, next, first - 1)) != 0)
+			return r;
+		be64_put(gv, (uint64_t)first_us);
+		be64_put(gv + 8, first - next);
+		wb_put(t, &t->key, gv, sizeof(gv));
+		first = next;
+	}
+	if ((r = keys_gap(&t->key, stream, *gfirst < first ? first : *gfirst,
+	    last)) != 0)
 		return r;
 	buf_reset(&t->val);
 	if ((r = buf_put_u64(&t->val, (uint64_t)first_us)) != 0 ||
@@ -839,6 +863,12 @@ store_txn_gap(struct store_txn *t, uint32_t stream, uint64_t first,
 	    (r = buf_put_str(&t->val, reason, reasonlen)) != 0)
 		return r;
 	wb_put(t, &t->key, t->val.d, t->val.len);
+	/* the range is accounted for: the stream goes on after it */
+	if ((r = txn_set_next_seq(t, stream, pi, last + 1)) != 0 ||
+	    (r = txn_stream_rec(t, stream, last + 1)) != 0)
+		return r;
+	*gfirst = first;
+	*gn = last - first + 1;
 	return 0;
 }
 

@@ -70,10 +70,16 @@ void	store_txn_reset(struct store_txn *);
 int	store_txn_add(struct store_txn *, uint32_t stream,
 	    const struct proto_batch *, int64_t recv_us, int32_t tzoff,
 	    uint32_t *stored, uint32_t *dups, uint64_t *gap);
-/* Record a gap the shipper reported (its spool dropped events). */
+/*
+ * Record a gap the shipper reported (its spool dropped events): the
+ * sequences not yet stored in first..last (and any before first that
+ * never arrived) are a gap, *gfirst..+*gn, and the stream continues
+ * after last.  A range already stored or recorded adds nothing (*gn 0).
+ */
 int	store_txn_gap(struct store_txn *, uint32_t stream, uint64_t first,
 	    uint64_t last, int64_t first_us, int64_t last_us,
-	    const char *reason, size_t reasonlen);
+	    const char *reason, size_t reasonlen, uint64_t *gfirst,
+	    uint64_t *gn);
 /*
  * Store alert id (its JSON, alerts.h) in this transaction, so that it is
  * committed in the same synced write as the events that fired it.  An

@@ -283,13 +283,23 @@ static void
 run_job(struct writer *w, struct wjob *j)
 {
 	if (j->kind == WJOB_GAP) {
+		uint64_t gfirst;
+
 		j->status = store_txn_gap(w->txn, j->stream, j->gap.first_seq,
 		    j->gap.last_seq, j->gap.first_us, j->gap.last_us,
-		    j->gap.reason, j->gap.reasonlen);
-		if (j->status == 0)
-			gap_event(w, j->stream, j->gap.first_seq,
-			    j->gap.last_seq, j->gap.reason, j->gap.reasonlen,
-			    j->recv_us);
+		    j->gap.reason, j->gap.reasonlen, &gfirst, &j->gapn);
+		if (j->status == 0 && j->gapn > 0) {
+			struct stream_meta m;
+
+			if (store_stream_meta(w->st, j->stream, &m) == 0)
+				log_warnx("stream %s:%s: sequences %llu-%llu "
+				    "lost by the sender (%.*s)", m.sender,
+				    m.name, (unsigned long long)gfirst,
+				    (unsigned long long)(gfirst + j->gapn - 1),
+				    (int)j->gap.reasonlen, j->gap.reason);
+			gap_event(w, j->stream, gfirst, gfirst + j->gapn - 1,
+			    j->gap.reason, j->gap.reasonlen, j->recv_us);
+		}
 	} else {
 		j->status = store_txn_add(w->txn, j->stream, &j->batch,
 		    j->recv_us, j->tzoff, &j->stored, &j->dups, &j->gapn);

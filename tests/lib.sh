@@ -375,6 +375,18 @@ start_shipper() {
 	fi
 }
 
+# shipper_opened NAME PATH...: wait (10 s) until shipper NAME has opened
+# each input PATH, so that lines appended from now on are read (a file
+# present at start-up is read from its end).
+shipper_opened() {
+	_name=$1
+	shift
+	for _p in "$@"; do
+		wait_for "grep -qF \"input $_p: opened\" \"$T/ship-$_name.log\"" 10 ||
+		    return 1
+	done
+}
+
 shipper_pid() {
 	cat "$T/ship-$1.pid" 2>/dev/null
 }

@@ -14,7 +14,7 @@ test_expect_success 'a shipper stores 1000 lines' '
 	start_collector &&
 : >"$T/app.log" &&
 	start_shipper hv1 --role host --input "syslog:$T/app.log" &&
-	sleep 0.5 &&
+	shipper_opened hv1 "$T/app.log" &&
 	awk "BEGIN { for (i = 1; i <= 1000; i++) printf \"2026-11-20T10:%02d:%02d.000000+00:00 hv1 app[1]: line %04d\\n\", i / 60 % 60, i % 60, i }" >>"$T/app.log" &&
 	wait_for "vigil_cli count --json \"line\" | grep -q \"\\\"total\\\":1000\"" 20
 '

@@ -17,6 +17,7 @@ test_expect_success 'VM web01 runs on hv1 (audit record)' '
 	: >"$T/audit.log" &&
 	start_collector &&
 	start_shipper hv1 --role host --input "audit:$T/audit.log" &&
+	shipper_opened hv1 "$T/audit.log" &&
 	echo "type=VIRT_CONTROL msg=audit($((E - 60)).250:9): pid=1187 uid=0 auid=4294967295 ses=4294967295 subj=libvirtd msg='"'"'virt=kvm op=start reason=booted vm=\"web01\" uuid=$U vm-pid=4242 exe=\"/usr/sbin/libvirtd\" hostname=? addr=? terminal=? res=success'"'"'" \
 	    >>"$T/audit.log" &&
 	wait_for "vigil_cli vm list --json 2>/dev/null | grep -q running" 15

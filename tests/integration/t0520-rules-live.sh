@@ -62,7 +62,9 @@ test_expect_success 'collector with the pack, three shippers' '
 	    --input "kern:$T/hv02-kern.log" &&
 	start_shipper web01 --role guest --vm-uuid $GUEST_UUID \
 	    --input "auth:$T/web01-auth.log" --input "kern:$T/web01-kern.log" &&
-	sleep 1 &&
+	for h in hv01 hv02 web01; do
+		shipper_opened $h "$T/$h-auth.log" "$T/$h-kern.log" || return 1
+	done &&
 	for h in hv01 hv02 web01; do
 		cat "$T/in/$h-auth.log" >>"$T/$h-auth.log" &&
 		cat "$T/in/$h-kern.log" >>"$T/$h-kern.log" || return 1

@@ -129,7 +129,12 @@ test_expect_success 'collector back: newest lines stored, the rest is a gap' '
 	print("spb: stored %d, gaps %d" % (s["stored"], s["gaps"]))
 	sys.exit(0 if s["gaps"] == last and s["stored"] + s["gaps"] == n else 1)
 	EOF
-	expect_log "$T/collector.log" "stream spb:.*: sequences 1-$last missing"
+	expect_log "$T/collector.log" "stream spb:.*: sequences 1-$last lost by the sender \(spool_full\)" &&
+	vigil_cli search --json event.action:sequence_gap vigil.sender:spb \
+	    >"$T/gapev.json" &&
+	test "$(wc -l <"$T/gapev.json")" -eq 1 &&
+	grep -q "\"event.reason\":\"spool_full\"" "$T/gapev.json" &&
+	grep -q "\"vigil.gap.count\":\"$last\"" "$T/gapev.json"
 '
 
 test_done
