@@ -45,6 +45,7 @@ struct rulehook {
 	struct plist		 pend;		/* raised, not in a txn */
 	struct plist		 flushed;	/* in the txn being committed */
 	struct buf		 jb;
+	struct buf		 ob;		/* a stored alert */
 	struct {
 		uint32_t		stream;
 		struct placement_cache	pc;
@@ -59,6 +60,60 @@ plist_clear(struct plist *l)
 	l->n = 0;
 }
 
+/*
+ * A suppressed repeat rewrites its alert: the original as stored (or
+ * still pending), with the new suppressed count and last time.  The
+ * engine's struct describes the repeat itself, whose evidence must not
+ * replace the original's.
+ */
+static int
+update_json(struct rulehook *h, const struct alert *a)
+{
+	struct alert_view	*v;
+	struct alert		 o;
+	const char		*json = NULL;
+	size_t			 len = 0, i;
+	int			 r;
+
+	for (i = h->pend.n; i > 0; i--)
+		if (h->pend.v[i - 1].id == a->id) {
+			json = h->pend.v[i - 1].json;
+			len = h->pend.v[i - 1].len;
+			break;
+		}
+	if (json == NULL) {
+		if (store_get_alert(h->st, a->id, &h->ob) != 0)
+			return ERR_NOTFOUND;
+		json = (const char *)h->ob.d;
+		len = h->ob.len;
+	}
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return ERR_NOMEM;
+	if ((r = alert_parse(json, len, v)) == 0) {
+		memset(&o, 0, sizeof(o));
+		o.id = v->id;
+		o.update = 1;
+		o.rule_id = v->rule;
+		o.title = v->title;
+		o.severity = v->severity;
+		o.tags = v->tags;
+		o.description = v->description;
+		o.ts_us = v->ts_us;
+		o.first_us = v->first_us;
+		memcpy(o.group, v->group, sizeof(o.group));
+		memcpy(o.message, v->message, sizeof(o.message));
+		o.count = v->count;
+		o.nrefs = v->nrefs;
+		memcpy(o.refs, v->refs, sizeof(o.refs));
+		o.suppressed = a->suppressed;
+		o.last_us = a->last_us;
+		buf_reset(&h->jb);
+		r = alert_json(&o, &h->jb);
+	}
+	free(v);
+	return r;
+}
+
 static void
 on_alert(const struct alert *a, void *arg)
 {
@@ -66,7 +121,9 @@ on_alert(const struct alert *a, void *arg)
 	struct pending	*p;
 
 	buf_reset(&h->jb);
-	if (alert_json(a, &h->jb) != 0) {
+	if (a->update && update_json(h, a) == 0)
+		;	/* h->jb holds the original, updated */
+	else if (alert_json(a, &h->jb) != 0) {
 		log_warnx("rules: alert %llu of %s cannot be encoded",
 		    (unsigned long long)a->id, a->rule_id);
 		return;
@@ -152,6 +209,7 @@ rulehook_new(struct store *st, struct ruleset *rs, size_t max_groups,
 	h->arg = arg;
 	h->enrich = wants_vm(rs);
 	buf_init(&h->jb, 0);
+	buf_init(&h->ob, 0);
 	for (size_t i = 0; i < PCACHE; i++)
 		h->pcache[i].stream = UINT32_MAX;
 	if ((h->eng = engine_new(h, store_alert_last_id(st) + 1)) == NULL) {
@@ -174,6 +232,7 @@ rulehook_free(struct rulehook *h)
 	free(h->pend.v);
 	free(h->flushed.v);
 	buf_clear(&h->jb);
+	buf_clear(&h->ob);
 	free(h);
 }
 

@@ -177,10 +177,22 @@ test_expect_success 'SIGHUP: a broken site rule keeps the rules in force' '
 	wait_for "grep -q \"rules not reloaded\" \"$T/collector.log\"" 10 &&
 	grep "rules not reloaded" "$T/collector.log" |
 	    grep -q "50-broken.rules:4:[0-9]*:" &&
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		echo "$(now3164) hv02 sshd[79$i]: Failed password for root from 203.0.113.78 port 420$i ssh2" >>"$T/hv02-auth.log"
+	for i in $(seq 1 20); do
+		echo "$(now3164) hv02 sshd[79$i]: Failed password for root from 203.0.113.78 port $((4200 + i)) ssh2" >>"$T/hv02-auth.log"
 	done &&
-	wait_for "vigil_cli alerts --json --rule ssh.bruteforce | grep -q 203.0.113.78" 20
+	wait_for "vigil_cli alerts --json --rule ssh.bruteforce | grep 203.0.113.78 | grep -q \"\\\"suppressed\\\":1\"" 20
+'
+
+test_expect_success 'a suppressed repeat keeps the first alert and its events' '
+	vigil_cli alerts --json --rule ssh.bruteforce | grep 203.0.113.78 \
+	    >"$T/supp.json" &&
+	test $(wc -l <"$T/supp.json") -eq 1 &&
+	grep -q "\"count\":10," "$T/supp.json" &&
+	id=$(sed "s/^{\"id\":\([0-9]*\),.*/\1/" "$T/supp.json") &&
+	vigil_cli alerts show "$id" --json >"$T/supp-show.json" &&
+	grep -q "port 4201 " "$T/supp-show.json" &&
+	grep -q "port 4210 " "$T/supp-show.json" &&
+	! grep -q "port 4211 " "$T/supp-show.json"
 '
 
 test_expect_success 'SIGHUP: a fixed site rule is loaded and fires' '
