@@ -60,6 +60,11 @@ static const struct total {
 	    "Live sender sessions." },
 	{ "vigil_queue_bytes", "gauge", C(queue_bytes),
 	    "Bytes received and waiting for the writer." },
+	{ "vigil_session_timeouts_total", "counter", C(timeouts),
+	    "Sessions dropped: no heartbeat from the peer, or a write timed "
+	    "out." },
+	{ "vigil_session_errors_total", "counter", C(conn_errors),
+	    "Sessions dropped on a transport (TCP or TLS) error." },
 	{ "vigil_rules_events_total", "counter", C(rules_events),
 	    "Events the rules engine evaluated." },
 	{ "vigil_rules_tested_total", "counter", C(rules_tested),

@@ -829,9 +829,11 @@ session_eventcb(struct bufferevent *bev, short what, void *arg)
 		session_close(s, NULL);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT)
+	if (what & BEV_EVENT_TIMEOUT) {
+		STATS_ADD(timeouts, 1);
 		session_close(s, s->state == S_CLOSING ? "write timed out" :
 		    "no heartbeat from peer");
+	}
 	else if (what & BEV_EVENT_EOF) {
 		if (s->state == S_SYSLOG)
 			session_syslog_read(s, bufferevent_get_input(bev));
@@ -839,6 +841,7 @@ session_eventcb(struct bufferevent *bev, short what, void *arg)
 	} else {
 		unsigned long e = ssl ? bufferevent_get_openssl_error(bev) : 0;
 
+		STATS_ADD(conn_errors, 1);
 		if (e != 0) {
 			ERR_error_string_n(e, reason, sizeof(reason));
 			session_close(s, reason);

@@ -197,6 +197,8 @@ stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
 	json_obj_close(&j);
 	json_key_int(&j, "protocol_errors", (int64_t)tot.proto_errors);
 	json_key_int(&j, "store_errors", (int64_t)tot.store_errors);
+	json_key_int(&j, "session_timeouts", (int64_t)tot.timeouts);
+	json_key_int(&j, "session_errors", (int64_t)tot.conn_errors);
 	json_key_int(&j, "sessions", (int64_t)tot.sessions);
 	json_key_int(&j, "queue_bytes", (int64_t)tot.queue_bytes);
 	json_key_int(&j, "store_bytes", (int64_t)disk_bytes);

@@ -35,6 +35,9 @@ struct stats_totals {
 	uint64_t	store_errors;
 	uint64_t	sessions;	/* live */
 	uint64_t	queue_bytes;	/* waiting for the writer */
+	uint64_t	timeouts;	/* sessions dropped: no heartbeat,
+					 * write timed out */
+	uint64_t	conn_errors;	/* sessions dropped: transport error */
 	/* rules and alerts (set once a second from the writer's and the
 	 * outputs' own counters) */
 	uint64_t	rules_events;	/* events evaluated */

@@ -22,6 +22,10 @@ Actions (each prints one result line; exit 0 when it went as expected):
   batch-short                    BATCH whose count exceeds its lines
   hello-type-vigil               HELLO with a stream of type "vigil" (the
                                  collector's own events)
+  silent NAME                    HELLO, then silence until the collector
+                                 drops the session: "closed"
+  tls-garbage NAME               HELLO, then a forged TLS record on the
+                                 raw socket (the collector's TLS fails)
 For the malformed ones it prints "error REASON" (the collector's ERROR
 frame) or "closed".
 """
@@ -137,6 +141,16 @@ def main():
         t, p = read_frame(c)
         print("ack %d" % struct.unpack(">IQ", p)[1] if t == 4 else "closed")
         return 0 if t == 4 else 1
+    if act == "silent":
+        c.sendall(hello(args[0]))
+        read_frame(c)
+        c.settimeout(60)
+        return expect_close(c)
+    if act == "tls-garbage":
+        c.sendall(hello(args[0]))
+        read_frame(c)
+        os.write(c.fileno(), b"\x17\x03\x03\x00\x20" + os.urandom(32))
+        return expect_close(c)
     if act == "frame-oversized":
         c.sendall(struct.pack(">IB", FRAME_MAX + 1, 3) + b"\0" * 64)
     elif act == "frame-zero":
