@@ -75,7 +75,11 @@ test_expect_success 'collector down, the shipper spools N lines' '
 	grep -E "^(VmRSS|RssAnon|RssFile)" /proc/$(shipper_pid spa)/status &&
 	rss=$(awk "/^VmRSS/ { print \$2 }" /proc/$(shipper_pid spa)/status) &&
 	say "shipper RSS with $N lines spooled: $rss kB" &&
-	test "$rss" -le 10240
+	if grep -q __asan_init "$VIGIL_BIN/vigil-shipper"; then
+		say "ASan build: its shadow memory makes RSS no measure"
+	else
+		test "$rss" -le 10240
+	fi
 '
 
 test_expect_success 'killed; the file is rotated and deleted meanwhile' '
