@@ -50,14 +50,12 @@ test_expect_success "$ROUNDS rounds: write, kill -9 at a random point, rotate" '
 			# copytruncate, fairly: the shipper has sent it all
 			cp "$F" "$F.ct" && : >"$F" &&
 			say "round $r: copytruncate at line $n" &&
-			sleep 1.5 &&
-			# KNOWN BUG (shipper): killed before it saved a
-			# checkpoint in the truncated file, it renumbers the
-			# lines it sent there and they are stored twice.  Let
-			# it save one (it saves at most once a second) first.
-			fault_lines "$F" rs $n 1 && stored_through $((n + 1)) &&
-			sleep 1.2 || return 1
-			a=$((n + 1)) c=$((PER - 1))
+			sleep 1.5 || return 1
+			# No pause for a checkpoint: with the spool (the
+			# default) the lines read from the truncated file keep
+			# their numbers across a kill.  (Without a spool,
+			# spool-size 0, a kill before the next checkpoint save
+			# renumbers them: docs/configuration.md.)
 		fi
 		fault_writer "$F" rs $c 200 0.05 $a &
 		w=$!
