@@ -5,11 +5,14 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cli.h"
+#include "ctl.h"
 
 int64_t
 cli_now_us(void)
@@ -98,4 +101,93 @@ cli_jget(yajl_val o, const char *key)
 	if (YAJL_IS_FALSE(v))
 		return "false";
 	return NULL;
+}
+
+/*
+ * Send req (a JSON object without the newline), call fn for each answer
+ * line; the answer must end with "_end", which goes to *endp (caller
+ * frees) when endp is not NULL.  Returns 0 or 1 after printing why.
+ */
+int
+cli_call(const char *sockpath, struct buf *req, cli_fn fn, void *arg,
+    yajl_val *endp)
+{
+	FILE		*f;
+	char		*line = NULL, ebuf[128];
+	size_t		 cap = 0, off = 0;
+	ssize_t		 n, w;
+	yajl_val	 o;
+	const char	*e;
+	int		 fd, rc = 0, ended = 0;
+
+	if (buf_put(req, "\n", 1) != 0 || req->len > CTL_REQUEST_MAX) {
+		fprintf(stderr, "vigil: request too long\n");
+		return 1;
+	}
+	if ((fd = cli_connect(sockpath)) == -1)
+		return 1;
+	while (off < req->len) {
+		w = send(fd, req->d + off, req->len - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			fprintf(stderr, "vigil: write: %s\n", strerror(errno));
+			close(fd);
+			return 1;
+		}
+		off += (size_t)w;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return 1;
+	}
+	while (!ended && (n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if ((o = yajl_tree_parse(line, ebuf, sizeof(ebuf))) == NULL ||
+		    !YAJL_IS_OBJECT(o)) {
+			yajl_tree_free(o);
+			fprintf(stderr, "vigil: bad reply from collector\n");
+			rc = 1;
+			break;
+		}
+		if ((e = cli_jget(o, "_error")) != NULL) {
+			fputs("vigil: ", stderr);
+			cli_put_safe(stderr, e, strlen(e), 0);
+			fputc('\n', stderr);
+			yajl_tree_free(o);
+			rc = 1;
+			break;
+		}
+		if (yajl_tree_get(o, (const char *[]){ "_end", NULL },
+		    yajl_t_object) != NULL) {
+			ended = 1;
+			if (endp != NULL) {
+				*endp = o;
+				continue;
+			}
+		} else if ((rc = fn(o, line, (size_t)n, arg)) != 0) {
+			yajl_tree_free(o);
+			break;
+		}
+		yajl_tree_free(o);
+	}
+	free(line);
+	fclose(f);
+	if (rc == 0 && !ended) {
+		fprintf(stderr, "vigil: the collector closed the connection "
+		    "before the end of the results\n");
+		rc = 1;
+	}
+	return rc;
+}
+
+int
+cli_passthru(yajl_val o, const char *line, size_t n, void *arg)
+{
+	(void)o;
+	(void)arg;
+	fwrite(line, 1, n, stdout);
+	putchar('\n');
+	return 0;
 }

@@ -24,6 +24,19 @@ int	cli_connect(const char *sockpath);
  * not 0.  Returns the columns printed.
  */
 size_t	cli_put_safe(FILE *, const char *s, size_t n, size_t width);
+struct buf;
+/* Called with each reply object of a request and its JSON text. */
+typedef int (*cli_fn)(yajl_val, const char *line, size_t len, void *arg);
+/*
+ * Send req (a JSON object without the newline, to which it appends one)
+ * and call fn for each reply line until the op's {"_end":...}, which goes
+ * to *endp (caller frees with yajl_tree_free) when endp is not NULL.  An
+ * {"_error":...} reply is printed.  Returns 0, or 1 after printing why.
+ */
+int	cli_call(const char *sockpath, struct buf *req, cli_fn fn, void *arg,
+	    yajl_val *endp);
+/* A cli_fn that prints the reply line as it is (--json). */
+int	cli_passthru(yajl_val, const char *line, size_t len, void *arg);
 /* A string, number or boolean member of object o as text, or NULL. */
 const char *cli_jget(yajl_val o, const char *key);
 

@@ -34,7 +34,6 @@
 /* ---------------------------------------------------------------- client */
 
 /* called for each reply line that is not _end/_error; non-zero stops */
-typedef int (*vmc_fn)(yajl_val, const char *line, size_t len, void *arg);
 
 
 
@@ -60,95 +59,28 @@ cell(const char *s, size_t width)
 
 
 /*
- * Send one request (a JSON object, without the newline) and call fn for
- * each answer line.  The answer must end with {"_end":...}; *matched gets
- * its "matched" count when the op gives one (else stays -1).  Returns 0,
- * or 1 after printing why.
+ * cli_call, and *matched gets the "matched" count of the answer's end
+ * when the op gives one (else -1).
  */
 static int
-vmc_call(const char *sockpath, struct buf *req, vmc_fn fn, void *arg,
+vmc_call(const char *sockpath, struct buf *req, cli_fn fn, void *arg,
     long long *matched)
 {
-	FILE		*f = NULL;
-	char		*line = NULL, ebuf[128];
-	size_t		 cap = 0, off = 0;
-	ssize_t		 n, w;
-	yajl_val	 o, end;
-	const char	*e;
-	int		 fd, rc = 0, ended = 0;
+	yajl_val	 end = NULL;
+	const char	*m;
+	int		 rc;
 
 	if (matched != NULL)
 		*matched = -1;
-	if (buf_put(req, "\n", 1) != 0 || req->len > CTL_REQUEST_MAX) {
-		fprintf(stderr, "vigil: request too long\n");
-		return 1;
-	}
-	if ((fd = cli_connect(sockpath)) == -1)
-		return 1;
-	while (off < req->len) {
-		w = send(fd, req->d + off, req->len - off, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			fprintf(stderr, "vigil: write: %s\n", strerror(errno));
-			close(fd);
-			return 1;
-		}
-		off += (size_t)w;
-	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return 1;
-	}
-	while (!ended && (n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if ((o = yajl_tree_parse(line, ebuf, sizeof(ebuf))) == NULL ||
-		    !YAJL_IS_OBJECT(o)) {
-			yajl_tree_free(o);
-			fprintf(stderr, "vigil: bad reply from collector\n");
-			rc = 1;
-			break;
-		}
-		if ((e = cli_jget(o, "_error")) != NULL) {
-			fputs("vigil: ", stderr);
-			puts_safe(stderr, e);
-			fputc('\n', stderr);
-			yajl_tree_free(o);
-			rc = 1;
-			break;
-		}
-		end = yajl_tree_get(o, (const char *[]){ "_end", NULL },
-		    yajl_t_any);
-		if (end != NULL) {
-			ended = 1;
-			if (matched != NULL && cli_jget(end, "matched") != NULL)
-				*matched = atoll(cli_jget(end, "matched"));
-		} else if ((rc = fn(o, line, (size_t)n, arg)) != 0) {
-			yajl_tree_free(o);
-			break;
-		}
-		yajl_tree_free(o);
-	}
-	free(line);
-	fclose(f);
-	if (rc == 0 && !ended) {
-		fprintf(stderr, "vigil: the collector closed the connection "
-		    "before the end of the results\n");
-		rc = 1;
+	rc = cli_call(sockpath, req, fn, arg, matched != NULL ? &end : NULL);
+	if (end != NULL) {
+		m = cli_jget(yajl_tree_get(end, (const char *[]){ "_end",
+		    NULL }, yajl_t_object), "matched");
+		if (m != NULL)
+			*matched = atoll(m);
+		yajl_tree_free(end);
 	}
 	return rc;
-}
-
-/* pass a reply line through (--json) */
-static int
-passthru_fn(yajl_val o, const char *line, size_t n, void *arg)
-{
-	(void)o;
-	(void)arg;
-	fwrite(line, 1, n, stdout);
-	putchar('\n');
-	return 0;
 }
 
 /* ---------------------------------------------------------------- options */
@@ -330,7 +262,7 @@ vm_list(int argc, char **argv, const char *sockpath)
 	if (!o.json)
 		printf("%-22s%-38s%-9s%-18s%-21s%s\n", "NAME", "UUID", "STATE",
 		    "HOST", "SINCE (UTC)", "IDENTITY");
-	rc = vmc_call(sockpath, &req, o.json ? passthru_fn : list_fn, NULL,
+	rc = vmc_call(sockpath, &req, o.json ? cli_passthru : list_fn, NULL,
 	    NULL);
 	buf_clear(&req);
 	return rc;
@@ -353,7 +285,7 @@ where_fn(yajl_val v, const char *line, size_t n, void *arg)
 
 	w->n++;
 	if (w->o->json)
-		return passthru_fn(v, line, n, NULL);
+		return cli_passthru(v, line, n, NULL);
 	if (name == NULL || *name == '\0')
 		name = cli_jget(v, "vm.uuid");
 	if (name == NULL || *name == '\0')
@@ -672,7 +604,7 @@ interval_fn(yajl_val o, const char *line, size_t n, void *arg)
 
 static int
 fetch_intervals(const char *sockpath, const char *vm, const char *host,
-    int64_t since, int64_t until, vmc_fn fn, struct ivlist *l)
+    int64_t since, int64_t until, cli_fn fn, struct ivlist *l)
 {
 	struct buf	req;
 	struct json	j;
@@ -717,7 +649,7 @@ host_guests(int argc, char **argv, const char *sockpath)
 		o.until = cli_now_us();
 	if (o.json)
 		return fetch_intervals(sockpath, NULL, o.arg, o.since,
-		    o.until, passthru_fn, &l);
+		    o.until, cli_passthru, &l);
 	if ((rc = fetch_intervals(sockpath, NULL, o.arg, o.since, o.until,
 	    interval_fn, &l)) != 0)
 		goto out;
