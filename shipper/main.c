@@ -629,6 +629,20 @@ shipper_refill(struct shipper *sh)
 	forward_kick(sh->fw);
 }
 
+static void
+shipper_save(struct shipper *sh)
+{
+	if (state_save(sh->st) == 0) {
+		if (sh->save_failed)
+			log_info("checkpoints saved again");
+		sh->save_failed = 0;
+	} else if (!sh->save_failed) {
+		log_warn("cannot save %s/%s", sh->conf.state, STATE_FILE);
+		sh->save_failed = 1;
+	}
+	sh->saved_us = now_us();
+}
+
 /*
  * Read every input for one round (into the spool), make it durable, then
  * send.  A round cut short by its size continues at once, after the
@@ -661,24 +675,13 @@ shipper_read(struct shipper *sh)
 		log_info("spool: written again");
 		sh->sync_failed = 0;
 	}
+	if (state_urgent(sh->st))
+		shipper_save(sh);
 	shipper_refill(sh);
 	if (more)
 		event_active(sh->read_ev, EV_TIMEOUT, 1);
 }
 
-static void
-shipper_save(struct shipper *sh)
-{
-	if (state_save(sh->st) == 0) {
-		if (sh->save_failed)
-			log_info("checkpoints saved again");
-		sh->save_failed = 0;
-	} else if (!sh->save_failed) {
-		log_warn("cannot save %s/%s", sh->conf.state, STATE_FILE);
-		sh->save_failed = 1;
-	}
-	sh->saved_us = now_us();
-}
 
 static void
 poll_timercb(evutil_socket_t fd, short what, void *arg)

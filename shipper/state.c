@@ -90,6 +90,7 @@ struct state {
 	size_t		 nold;
 	size_t		 bytes, max;
 	int		 dirty;
+	int		 urgent;	/* a checkpoint moved to another file */
 	struct spool	*sp;		/* NULL: the window is all there is */
 	int		 spilled;	/* lines in the spool after the window */
 	size_t		 round;		/* bytes spooled since state_sync */
@@ -684,6 +685,15 @@ state_dirty(const struct state *st)
 	return st->dirty;
 }
 
+int
+state_urgent(struct state *st)
+{
+	int u = st->urgent;
+
+	st->urgent = 0;
+	return u;
+}
+
 static int
 write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -854,6 +864,12 @@ state_sync(struct state *st)
 			free(s->cursor);
 			s->cursor = c;
 		}
+		/* reading moved to another file, or back in a truncated
+		 * one: an older checkpoint would name lines by other
+		 * numbers than the spool's, so it is saved at once */
+		if (s->ck.dev != s->rd_dev || s->ck.ino != s->rd_ino ||
+		    s->rd_end < s->ck.off)
+			st->urgent = 1;
 		s->ck.dev = s->rd_dev;
 		s->ck.ino = s->rd_ino;
 		s->ck.off = s->rd_end;

@@ -232,6 +232,10 @@ int	state_spilled(const struct state *);
 
 /* Non-zero when a checkpoint changed since the last save. */
 int	state_dirty(const struct state *);
+/* Non-zero (once) when state_sync moved a checkpoint to another file or
+ * back in a truncated one: save the checkpoints now, not within the
+ * second. */
+int	state_urgent(struct state *);
 /*
  * Write every checkpoint (also those of inputs no longer configured, so
  * that re-adding one cannot reuse its sequence numbers) to a temporary
