@@ -493,7 +493,9 @@ fault_writer() {
 		[ $((_i + _n)) -le "$_e" ] || _n=$((_e - _i))
 		fault_lines "$1" "$2" "$_i" "$_n" || return 1
 		_i=$((_i + _n))
-		echo "$((_i - ${6:-0}))" >"$1.progress"
+		# renamed into place: a reader never sees it empty
+		echo "$((_i - ${6:-0}))" >"$1.progress.new" &&
+		    mv -f "$1.progress.new" "$1.progress"
 		sleep "$5"
 	done
 }
