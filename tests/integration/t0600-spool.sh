@@ -74,11 +74,16 @@ test_expect_success 'collector down, the shipper spools N lines' '
 	test "$(nsegs spa)" -ge 1 &&
 	grep -E "^(VmRSS|RssAnon|RssFile)" /proc/$(shipper_pid spa)/status &&
 	rss=$(awk "/^VmRSS/ { print \$2 }" /proc/$(shipper_pid spa)/status) &&
-	say "shipper RSS with $N lines spooled: $rss kB" &&
+	anon=$(awk "/^RssAnon/ { print \$2 }" /proc/$(shipper_pid spa)/status) &&
+	say "shipper RSS with $N lines spooled: $rss kB, $anon kB private" &&
 	if grep -q __asan_init "$VIGIL_BIN/vigil-shipper"; then
 		say "ASan build: its shadow memory makes RSS no measure"
 	else
-		test "$rss" -le 10240
+		# the lines wait on disk: what the shipper holds itself is
+		# the window (1M), two spool buffers and the frames queued
+		# (the rest of RSS is shared library pages, which differ
+		# with the compiler: 9.5 MB in all with gcc, 11 with clang)
+		test "$anon" -le 5120
 	fi
 '
 
