@@ -759,6 +759,22 @@ txn_stream_rec(struct store_txn *t, uint32_t stream, uint64_t next)
 	return r;
 }
 
+/* Sequences from..to never arrived (a jump): "G" key, when and count. */
+static int
+txn_jump(struct store_txn *t, uint32_t stream, uint64_t from, uint64_t to,
+    int64_t when_us)
+{
+	uint8_t	gv[16];
+	int	r;
+
+	if ((r = keys_gap(&t->key, stream, from, to)) != 0)
+		return r;
+	be64_put(gv, (uint64_t)when_us);
+	be64_put(gv + 8, to - from + 1);
+	wb_put(t, &t->key, gv, sizeof(gv));
+	return 0;
+}
+
 int
 store_txn_add(struct store_txn *t, uint32_t stream,
     const struct proto_batch *b, int64_t recv_us, int32_t tzoff,
@@ -796,15 +812,8 @@ store_txn_add(struct store_txn *t, uint32_t stream,
 	if (first > next) {
 		/* sequences next..first-1 never arrived */
 		*gap = first - next;
-		if ((r = keys_gap(&t->key, stream, next, first - 1)) != 0)
+		if ((r = txn_jump(t, stream, next, first - 1, recv_us)) != 0)
 			return r;
-		{
-			uint8_t gv[16];
-
-			be64_put(gv, (uint64_t)recv_us);
-			be64_put(gv + 8, first - next);
-			wb_put(t, &t->key, gv, sizeof(gv));
-		}
 		log_warnx("stream %s:%s: sequences %llu-%llu missing",
 		    meta.sender, meta.name, (unsigned long long)next,
 		    (unsigned long long)first - 1);
@@ -840,21 +849,11 @@ store_txn_gap(struct store_txn *t, uint32_t stream, uint64_t first,
 	next = txn_next_seq(t, stream, &pi);
 	if (last < next)
 		return 0;	/* known already (a GAP sent again) */
-	if (first < next)
-		first = next;
-	if (first > next) {
-		/* next..first-1 never arrived either: a jump, as in
-		 * store_txn_add */
-		uint8_t gv[16];
-
-		if ((r = keys_gap(&t->key, stream, next, first - 1)) != 0)
-			return r;
-		be64_put(gv, (uint64_t)first_us);
-		be64_put(gv + 8, first - next);
-		wb_put(t, &t->key, gv, sizeof(gv));
-		first = next;
-	}
-	if ((r = keys_gap(&t->key, stream, *gfirst < first ? first : *gfirst,
+	if (first > next &&
+	    (r = txn_jump(t, stream, next, first - 1, first_us)) != 0)
+		return r;	/* next..first-1 never arrived either */
+	/* what is stored already is no gap */
+	if ((r = keys_gap(&t->key, stream, first > next ? first : next,
 	    last)) != 0)
 		return r;
 	buf_reset(&t->val);
@@ -867,8 +866,8 @@ store_txn_gap(struct store_txn *t, uint32_t stream, uint64_t first,
 	if ((r = txn_set_next_seq(t, stream, pi, last + 1)) != 0 ||
 	    (r = txn_stream_rec(t, stream, last + 1)) != 0)
 		return r;
-	*gfirst = first;
-	*gn = last - first + 1;
+	*gfirst = next;
+	*gn = last - next + 1;
 	return 0;
 }
 
