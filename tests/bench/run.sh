@@ -19,6 +19,7 @@
 #    until the collector stored them all; then 1,000 lines/s for
 #    BENCH_SHIP_SECONDS seconds: shipper CPU and RSS.
 # Results also go to BENCH_OUT (default build/bench-results.txt).
+# BENCH_PARTS picks sections (default "ingest query decoders shipper").
 . "$(dirname "$0")/../lib.sh"
 
 : "${VIGIL_TESTBIN:=$SRCDIR/build/obj/tests}"
@@ -27,6 +28,7 @@
 : "${BENCH_SHIP_LINES:=1000000}"
 : "${BENCH_SHIP_SECONDS:=20}"
 : "${BENCH_OUT:=$SRCDIR/build/bench-results.txt}"
+: "${BENCH_PARTS:=ingest query decoders shipper}"
 LOADGEN=$VIGIL_TESTBIN/loadgen
 TICKS=$(getconf CLK_TCK)
 RES=$T/results
@@ -35,6 +37,12 @@ RES=$T/results
 for b_p in "$LOADGEN" "$VIGIL_TESTBIN/bench_decode"; do
 	[ -x "$b_p" ] || { say "bench: $b_p not built (make bench)"; exit 1; }
 done
+
+# part NAME: is NAME among BENCH_PARTS?
+part() {
+	case " $BENCH_PARTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 now() {
 	date +%s.%N
@@ -176,6 +184,7 @@ else
 	say "bench: no rsyslogd; peer runs skipped"
 fi
 for n in 1 4; do
+	part ingest || break
 	ingest "$n"
 	[ -n "$HAVE_RSYSLOG" ] && peer "$n"
 done
@@ -207,6 +216,7 @@ tq() {
 	res "${b_name}_n" "$(head -c 200 "$T/tq.out" | head -n 1)"
 }
 
+if part query; then
 say "query: $BENCH_QUERY_EVENTS events over 48 h (4 x $QPER)"
 "$LOADGEN" -o "$FLAT" -n 4 -m "$QPER" -t "$QSTART" -T "$QSPAN" || exit 1
 fresh_collector || exit 1
@@ -256,7 +266,10 @@ tq q_count_grep "wc -l <\"$FLAT\""
 stop_collector
 rm -f "$FLAT"
 
+fi
+
 # ---------------------------------------------------------------- decoders
+if part decoders; then
 say "decoders: one core"
 "$VIGIL_TESTBIN/bench_decode" 1 "$SRCDIR/rules" >"$T/dec.out" \
     2>"$T/dec.err"
@@ -265,7 +278,10 @@ while read -r b_k b_v; do
 	res "dec_$b_k" "$b_v"
 done <"$T/dec.out"
 
+fi
+
 # ---------------------------------------------------------------- shipper
+if part shipper; then
 say "shipper: $BENCH_SHIP_LINES lines appended to a tailed file"
 fresh_collector || exit 1
 "$LOADGEN" -o "$T/big.log" -n 1 -m "$BENCH_SHIP_LINES" -t "$START" \
@@ -318,6 +334,8 @@ wait_for "test \"\$(status_num events_stored)\" = \
     $((BENCH_SHIP_LINES + BENCH_SHIP_SECONDS * 1000))" 30
 stop_shipper rateship
 stop_collector
+
+fi
 
 # ---------------------------------------------------------------- table
 table() {
