@@ -505,10 +505,12 @@ index_field(struct run *ru, uint32_t h0, uint32_t h1)
 	struct store_iter	*it;
 	struct blockref		 ref;
 	struct buf		 fp;
+	struct bufr		 br;
 	const uint8_t		*k, *v;
+	uint8_t			 bm[BLOCK_BITMAP];
 	size_t			 kl, vl, plen;
 	uint32_t		 hour;
-	uint64_t		 n;
+	uint64_t		 n, group;
 	int			 r = 0;
 
 	if (ru->npre > 0 && (r = candidates(ru, h0, h1)) != 0)
@@ -521,10 +523,11 @@ index_field(struct run *ru, uint32_t h0, uint32_t h1)
 	store_iter_seek(it, fp.d, fp.len);
 	while (store_iter_valid(it)) {
 		k = store_iter_key(it, &kl);
-		if (kl < fp.len + 17 || memcmp(k, fp.d, fp.len) != 0)
+		if (kl < fp.len + KEYS_PTAIL + 1 ||
+		    memcmp(k, fp.d, fp.len) != 0)
 			break;
-		plen = kl - 16;
-		if (keys_decode_tail(k, kl, plen, &hour, &ref) != 0 ||
+		plen = kl - KEYS_PTAIL;
+		if (keys_decode_ptail(k, kl, plen, &hour, &group) != 0 ||
 		    k[plen - 1] != 0) {
 			store_iter_next(it);
 			continue;
@@ -542,8 +545,11 @@ index_field(struct run *ru, uint32_t h0, uint32_t h1)
 		}
 		v = store_iter_value(it, &vl);
 		ru->as->index_keys++;
-		if (vl == BLOCK_BITMAP && (n = posting_count(ru, hour, &ref,
-		    v)) > 0 && (r = agg_tally_add(ru->ta, bucket_of(ru,
+		n = 0;
+		bufr_init(&br, v, vl);
+		while (keys_postval_next(&br, &ref, bm) == 1)
+			n += posting_count(ru, hour, &ref, bm);
+		if (n > 0 && (r = agg_tally_add(ru->ta, bucket_of(ru,
 		    (int64_t)hour * HOUR_US), (const char *)k + fp.len,
 		    plen - fp.len - 1, n)) != 0)
 			break;

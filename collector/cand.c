@@ -8,7 +8,27 @@
 #include "cand.h"
 #include "err.h"
 
-/* Collect candidates for one posting prefix (or the T index). */
+static int	cand_cmp(const void *, const void *);
+
+static int
+cand_push(struct cand **cv, size_t *nc, size_t *cap, const struct cand *cd)
+{
+	struct cand *nv;
+
+	if (*nc == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		if ((nv = reallocarray(*cv, *cap, sizeof(*nv))) == NULL)
+			return ERR_NOMEM;
+		*cv = nv;
+	}
+	(*cv)[(*nc)++] = *cd;
+	return 0;
+}
+
+/*
+ * Collect candidates for one posting prefix (P keys: one per hour and
+ * write, listing blocks) or the T index (one key per hour and block).
+ */
 int
 cand_collect(struct store *st, const uint8_t *prefix, size_t plen,
     uint32_t h0, uint32_t h1, struct cand **cv, size_t *nc)
@@ -16,9 +36,11 @@ cand_collect(struct store *st, const uint8_t *prefix, size_t plen,
 	struct store_iter	*it;
 	const uint8_t		*k, *v;
 	size_t			 kl, vl, cap = *nc;
-	struct cand		*nv, cd;
+	struct cand		 cd;
+	struct bufr		 br;
 	struct buf		 key;
-	int			 r = 0;
+	uint64_t		 group;
+	int			 r = 0, e, tindex = plen == 1 && prefix[0] == 'T';
 
 	if ((it = store_iter_new(st)) == NULL)
 		return ERR_NOMEM;
@@ -32,24 +54,29 @@ cand_collect(struct store *st, const uint8_t *prefix, size_t plen,
 		k = store_iter_key(it, &kl);
 		if (kl < plen || memcmp(k, prefix, plen) != 0)
 			break;
-		if (keys_decode_tail(k, kl, plen, &cd.hour, &cd.ref) != 0)
+		v = store_iter_value(it, &vl);
+		if (tindex) {
+			if (keys_decode_tail(k, kl, plen, &cd.hour,
+			    &cd.ref) != 0)
+				continue;
+			if (cd.hour > h1)
+				break;
+			if (vl != BLOCK_BITMAP)
+				continue;
+			memcpy(cd.bm, v, BLOCK_BITMAP);
+			if ((r = cand_push(cv, nc, &cap, &cd)) != 0)
+				goto out;
+			continue;
+		}
+		if (keys_decode_ptail(k, kl, plen, &cd.hour, &group) != 0)
 			continue;
 		if (cd.hour > h1)
 			break;
-		v = store_iter_value(it, &vl);
-		if (vl != BLOCK_BITMAP)
-			continue;
-		memcpy(cd.bm, v, BLOCK_BITMAP);
-		if (*nc == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((nv = reallocarray(*cv, cap, sizeof(*nv))) ==
-			    NULL) {
-				r = ERR_NOMEM;
+		bufr_init(&br, v, vl);
+		while ((e = keys_postval_next(&br, &cd.ref, cd.bm)) == 1)
+			if ((r = cand_push(cv, nc, &cap, &cd)) != 0)
 				goto out;
-			}
-			*cv = nv;
-		}
-		(*cv)[(*nc)++] = cd;
+		/* a damaged value: the entries before it still count */
 	}
  out:
 	buf_clear(&key);
@@ -57,46 +84,45 @@ cand_collect(struct store *st, const uint8_t *prefix, size_t plen,
 	return r;
 }
 
-/* AND the bitmaps of cv with the postings of another term; drop empties */
+/*
+ * AND the bitmaps of cv with the postings of another term; drop empties.
+ * The other term's postings over the same hours are collected and both
+ * lists merged in (hour, block) order; cv comes back sorted.
+ */
 int
 cand_intersect(struct store *st, const uint8_t *prefix, size_t plen,
     struct cand *cv, size_t *nc)
 {
-	struct store_iter	*it;
-	const uint8_t		*k, *v;
-	size_t			 kl, vl, i, j, out = 0;
-	struct buf		 key;
-	int			 any, r = 0;
+	struct cand	*ov = NULL;
+	size_t		 no = 0, i, j = 0, out = 0, b;
+	uint32_t	 h0, h1;
+	int		 any, r;
 
-	if ((it = store_iter_new(st)) == NULL)
-		return ERR_NOMEM;
-	buf_init(&key, 0);
+	if (*nc == 0)
+		return 0;
+	cand_sort(cv, *nc);
+	h0 = cv[0].hour;
+	h1 = cv[*nc - 1].hour;
+	if ((r = cand_collect(st, prefix, plen, h0, h1, &ov, &no)) != 0) {
+		free(ov);
+		return r;
+	}
+	cand_sort(ov, no);
 	for (i = 0; i < *nc; i++) {
-		buf_reset(&key);
-		if ((r = buf_put(&key, prefix, plen)) != 0 ||
-		    (r = buf_put_u32(&key, cv[i].hour)) != 0 ||
-		    (r = buf_put_u32(&key, cv[i].ref.stream)) != 0 ||
-		    (r = buf_put_u64(&key, cv[i].ref.first_seq)) != 0)
-			goto out;
-		store_iter_seek(it, key.d, key.len);
-		if (!store_iter_valid(it))
+		while (j < no && cand_cmp(&ov[j], &cv[i]) < 0)
+			j++;
+		if (j == no)
+			break;
+		if (cand_cmp(&ov[j], &cv[i]) != 0)
 			continue;
-		k = store_iter_key(it, &kl);
-		if (kl != key.len || memcmp(k, key.d, kl) != 0)
-			continue;
-		v = store_iter_value(it, &vl);
-		if (vl != BLOCK_BITMAP)
-			continue;
-		for (any = 0, j = 0; j < BLOCK_BITMAP; j++)
-			any |= (cv[i].bm[j] &= v[j]);
+		for (any = 0, b = 0; b < BLOCK_BITMAP; b++)
+			any |= (cv[i].bm[b] &= ov[j].bm[b]);
 		if (any)
 			cv[out++] = cv[i];
 	}
 	*nc = out;
- out:
-	buf_clear(&key);
-	store_iter_free(it);
-	return r;
+	free(ov);
+	return 0;
 }
 
 static int

@@ -1,6 +1,7 @@
 /*
  * keys.c -- LevelDB key encoding (schema in keys.h).  Pure: no LevelDB.
  */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,14 +102,86 @@ keys_posting_prefix(struct buf *b, const char *field, const char *val,
 
 int
 keys_posting(struct buf *b, const char *field, const char *val, size_t vlen,
-    uint32_t hour, const struct blockref *ref)
+    uint32_t hour, uint64_t group)
 {
 	int r;
 
 	if ((r = keys_posting_prefix(b, field, val, vlen)) != 0 ||
 	    (r = buf_put_u32(b, hour)) != 0)
 		return r;
-	return put_ref(b, ref);
+	return buf_put_u64(b, group);
+}
+
+int
+keys_decode_ptail(const uint8_t *k, size_t len, size_t prefixlen,
+    uint32_t *hour, uint64_t *group)
+{
+	if (len != prefixlen + KEYS_PTAIL)
+		return ERR_FORMAT;
+	*hour = be32_get(k + prefixlen);
+	*group = be64_get(k + prefixlen + 4);
+	return 0;
+}
+
+int
+keys_postval_put(struct buf *b, const struct blockref *ref,
+    const uint8_t *bm)
+{
+	uint8_t	 idx[KEYS_POSTBM];
+	uint64_t w;
+	unsigned n = 0, i;
+	int	 r;
+
+	/* the set bits, lowest first, a 64-bit word at a time */
+	for (i = 0; i < KEYS_POSTBM / 8 && n < KEYS_POSTBM; i++) {
+		memcpy(&w, bm + i * 8, 8);
+		w = le64toh(w);
+		while (w != 0 && n < KEYS_POSTBM) {
+			idx[n++] = (uint8_t)(i * 64 + __builtin_ctzll(w));
+			w &= w - 1;
+		}
+	}
+	if ((r = buf_put_varint(b, ref->stream)) != 0 ||
+	    (r = buf_put_varint(b, ref->first_seq)) != 0)
+		return r;
+	if (n > 0 && n < KEYS_POSTBM) {	/* sparse: shorter */
+		if ((r = buf_put_u8(b, (uint8_t)n)) != 0)
+			return r;
+		return buf_put(b, idx, n);
+	}
+	if ((r = buf_put_u8(b, 0)) != 0)
+		return r;
+	return buf_put(b, bm, KEYS_POSTBM);
+}
+
+int
+keys_postval_next(struct bufr *r, struct blockref *ref, uint8_t *bm)
+{
+	const uint8_t	*p;
+	uint64_t	 stream, first;
+	uint8_t		 n;
+	unsigned	 i;
+
+	if (r->left == 0)
+		return 0;
+	if (bufr_get_varint(r, &stream) != 0 || stream > UINT32_MAX ||
+	    bufr_get_varint(r, &first) != 0 || bufr_get_u8(r, &n) != 0 ||
+	    n >= KEYS_POSTBM ||
+	    bufr_get_bytes(r, &p, n ? n : KEYS_POSTBM) != 0)
+		return ERR_FORMAT;
+	ref->stream = (uint32_t)stream;
+	ref->first_seq = first;
+	if (n == 0) {
+		memcpy(bm, p, KEYS_POSTBM);
+		return 1;
+	}
+	memset(bm, 0, KEYS_POSTBM);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && p[i] <= p[i - 1])
+			return ERR_FORMAT;	/* ascending, no repeats */
+		bm[p[i] >> 3] |= (uint8_t)(1u << (p[i] & 7));
+	}
+	return 1;
 }
 
 int

@@ -5,13 +5,16 @@
  * All integers are big endian so that keys sort numerically.
  *
  *   "M"                                   -> meta: u32 schema version
+ *                                            (KEYS_SCHEMA)
  *   "D" sender 0 instance 0 stream-name   -> u32 stream id
  *   "S" u32 stream                        -> stream record (keys_stream_*)
  *   "B" u32 stream u64 first_seq          -> block of <= 256 events
- *   "P" field 0 value 0 u32 hour u32 stream u64 first_seq
- *                                         -> 32-byte bitmap of the events
- *                                            of that block in that hour
- *                                            carrying field=value
+ *   "P" field 0 value 0 u32 hour u64 group
+ *                                         -> posting entries (below): the
+ *                                            events of that hour carrying
+ *                                            field=value, in the blocks
+ *                                            of one write (group = its
+ *                                            first R number)
  *   "T" u32 hour u32 stream u64 first_seq -> 32-byte bitmap of the events
  *                                            of that block in that hour
  *   "R" u64 commit                        -> u32 stream u64 first_seq
@@ -43,7 +46,8 @@
 #define KEYS_BLOCKREF	12	/* u32 stream + u64 first_seq */
 #define KEYS_FIELD_MAX	64
 #define KEYS_VALUE_MAX	256	/* longer values are not indexed */
-#define KEYS_SCHEMA	1
+#define KEYS_SCHEMA	2	/* the "M" key; 2: grouped postings */
+#define KEYS_PTAIL	12	/* u32 hour + u64 group after the prefix */
 
 struct blockref {
 	uint32_t	stream;
@@ -58,7 +62,7 @@ int	keys_stream(struct buf *, uint32_t stream);
 int	keys_block(struct buf *, const struct blockref *);
 /* P key; value is lower-cased while encoding.  ERR_TOOBIG if too long. */
 int	keys_posting(struct buf *, const char *field, const char *val,
-	    size_t vlen, uint32_t hour, const struct blockref *);
+	    size_t vlen, uint32_t hour, uint64_t group);
 /* Prefix of every P key for field=value (lower-cased), up to the hour. */
 int	keys_posting_prefix(struct buf *, const char *field, const char *val,
 	    size_t vlen);
@@ -96,6 +100,22 @@ int	keys_decode_alert(const uint8_t *, size_t, uint64_t *id);
 int	keys_decode_tail(const uint8_t *, size_t, size_t prefixlen,
 	    uint32_t *hour, struct blockref *);
 int	keys_decode_block(const uint8_t *, size_t, struct blockref *);
+/* The hour and group at the end of a P key (prefixlen + KEYS_PTAIL). */
+int	keys_decode_ptail(const uint8_t *, size_t, size_t prefixlen,
+	    uint32_t *hour, uint64_t *group);
+
+/*
+ * P value: a sequence of entries, one per block of the write,
+ *   varint stream, varint first_seq, u8 n,
+ *   n > 0: n event indexes (ascending), n == 0: 32-byte bitmap.
+ * keys_postval_put appends one entry (bitmap of BLOCK_MAX_EVENTS bits);
+ * keys_postval_next decodes the next: 1 with an entry, 0 at the end,
+ * ERR_FORMAT when damaged.
+ */
+#define KEYS_POSTBM	32
+int	keys_postval_put(struct buf *, const struct blockref *,
+	    const uint8_t *bm);
+int	keys_postval_next(struct bufr *, struct blockref *, uint8_t *bm);
 int	keys_decode_ingest(const uint8_t *, size_t, uint64_t *commit);
 
 /*

@@ -361,11 +361,11 @@ sweep_postings(struct store *st, struct delq *q, uint32_t cutoff,
     int compact, struct retention_stats *rs)
 {
 	struct store_iter	*it;
-	struct blockref		 ref;
 	struct buf		 next;
 	const uint8_t		*k;
 	size_t			 kl, plen;
 	uint32_t		 hour;
+	uint64_t		 group;
 	int			 r = 0;
 
 	if ((it = store_iter_new(st)) == NULL)
@@ -376,12 +376,12 @@ sweep_postings(struct store *st, struct delq *q, uint32_t cutoff,
 		k = store_iter_key(it, &kl);
 		if (kl < 1 || k[0] != 'P')
 			break;
-		if (kl < 1 + 16 + 2) {
+		if (kl < 1 + KEYS_PTAIL + 2) {
 			store_iter_next(it);
 			continue;
 		}
-		plen = kl - 16;
-		if (keys_decode_tail(k, kl, plen, &hour, &ref) == 0 &&
+		plen = kl - KEYS_PTAIL;
+		if (keys_decode_ptail(k, kl, plen, &hour, &group) == 0 &&
 		    hour < cutoff) {
 			delq_key(q, k, kl);
 			rs->pkeys++;

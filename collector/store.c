@@ -64,11 +64,20 @@ struct pend {
 	uint8_t		head[CHAIN_HASH];
 };
 
-/* posting accumulator for one block */
-#define PHASH	4096
-struct pent {
-	uint32_t	off, len;	/* prefix in pk */
+/*
+ * Posting accumulator of a transaction: one P key per (field=value, hour)
+ * for the whole write, whose value lists the blocks (docs/storage.md).
+ * Terms are found by an open-addressing hash; each term keeps its entries
+ * (one per block) as a linked list in the order the blocks were added.
+ */
+struct pterm {
+	uint32_t	off, len;	/* "P" field 0 value 0 in pk */
 	uint32_t	hour;
+	uint32_t	head, tail;	/* entry index + 1; 0: none */
+};
+struct pentry {
+	uint32_t	next;		/* entry index + 1 of the term's next */
+	uint32_t	blk;		/* index in blks */
 	uint8_t		bm[BLOCK_BITMAP];
 };
 
@@ -80,13 +89,71 @@ struct store_txn {
 	uint64_t		 ncommit;	/* R keys in this txn */
 	size_t			 nevents;
 	struct buf		 key, val, pk;
-	struct pent		*pents;
-	size_t			 npents;
+	/* postings of the whole transaction */
+	struct pterm		*terms;
+	size_t			 nterms, capterms;
+	struct pentry		*ents;
+	size_t			 nents, capents;
+	int32_t			*thash;		/* capthash slots, -1 empty */
+	size_t			 capthash;
+	struct blockref		*blks;
+	size_t			 nblks, capblks;
 	struct pfact		*facts;		/* PLACE_FACTS_MAX */
-	int32_t			 phash[PHASH];
 	store_eventfn		 evfn;		/* each new event, decoded */
 	void			*evarg;
 };
+
+/*
+ * The "M" key names the layout (KEYS_SCHEMA).  A new store gets it; a
+ * store of another layout is refused rather than misread.
+ */
+static int
+store_schema(struct store *st, const char *dir, char *err, size_t errlen)
+{
+	leveldb_iterator_t	*it;
+	char			*v, *lerr = NULL;
+	uint8_t			 m[4];
+	size_t			 vl;
+	uint32_t		 have = 0;
+	int			 empty;
+
+	v = leveldb_get(st->db, st->ropts, "M", 1, &vl, &lerr);
+	if (lerr != NULL) {
+		snprintf(err, errlen, "%s: %s", dir, lerr);
+		leveldb_free(lerr);
+		return ERR_STORE;
+	}
+	if (v != NULL) {
+		if (vl == 4)
+			have = be32_get((const uint8_t *)v);
+		leveldb_free(v);
+		if (have == KEYS_SCHEMA)
+			return 0;
+		snprintf(err, errlen, "%s: store layout %u, this collector "
+		    "reads layout %u only (docs/storage.md)", dir, have,
+		    KEYS_SCHEMA);
+		return ERR_FORMAT;
+	}
+	it = leveldb_create_iterator(st->db, st->ropts);
+	leveldb_iter_seek_to_first(it);
+	empty = !leveldb_iter_valid(it);
+	leveldb_iter_destroy(it);
+	if (!empty) {
+		snprintf(err, errlen, "%s: store layout 1 (before grouped "
+		    "postings), this collector reads layout %u only "
+		    "(docs/storage.md)", dir, KEYS_SCHEMA);
+		return ERR_FORMAT;
+	}
+	be32_put(m, KEYS_SCHEMA);
+	leveldb_put(st->db, st->wsync, "M", 1, (const char *)m, sizeof(m),
+	    &lerr);
+	if (lerr != NULL) {
+		snprintf(err, errlen, "%s: %s", dir, lerr);
+		leveldb_free(lerr);
+		return ERR_STORE;
+	}
+	return 0;
+}
 
 int
 store_open(const char *dir, const struct store_opts *so, struct store **stp,
@@ -130,6 +197,9 @@ store_open(const char *dir, const struct store_opts *so, struct store **stp,
 		snprintf(err, errlen, "leveldb open %s: %s", dir, lerr);
 		goto out;
 	}
+	if ((r = store_schema(st, dir, err, errlen)) != 0)
+		goto out;
+	r = ERR_STORE;
 	/* load the stream table: S keys are dense from 0 */
 	{
 		leveldb_iterator_t	*it;
@@ -402,12 +472,17 @@ store_txn_free(struct store_txn *t)
 		}
 	free(t->facts);
 	free(t->pend);
-	free(t->pents);
+	free(t->terms);
+	free(t->ents);
+	free(t->thash);
+	free(t->blks);
 	buf_clear(&t->key);
 	buf_clear(&t->val);
 	buf_clear(&t->pk);
 	free(t);
 }
+
+static void	postings_reset(struct store_txn *);
 
 void
 store_txn_reset(struct store_txn *t)
@@ -416,6 +491,7 @@ store_txn_reset(struct store_txn *t)
 	t->npend = 0;
 	t->ncommit = 0;
 	t->nevents = 0;
+	postings_reset(t);
 }
 
 void
@@ -559,15 +635,85 @@ txn_chain(struct store_txn *t, const struct blockref *ref, uint32_t n,
 	return 0;
 }
 
+/* hash of a term (key prefix and hour): 8 bytes per step */
 static uint32_t
 phash(const uint8_t *p, size_t n, uint32_t hour)
 {
-	uint32_t	h = 2166136261u ^ hour;
-	size_t		i;
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ hour ^ ((uint64_t)n << 32);
+	uint64_t	w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+/* Room for one more term (the hash at most half full). */
+static int
+postings_grow(struct store_txn *t)
+{
+	int32_t		*nh;
+	size_t		 nc, i, slot;
+	struct pterm	*nt;
+
+	if (t->nterms == t->capterms) {
+		nc = t->capterms ? t->capterms * 2 : 1024;
+		if ((nt = reallocarray(t->terms, nc, sizeof(*nt))) == NULL)
+			return ERR_NOMEM;
+		t->terms = nt;
+		t->capterms = nc;
+	}
+	if ((t->nterms + 1) * 2 <= t->capthash)
+		return 0;
+	nc = t->capthash ? t->capthash * 2 : 4096;
+	if ((nh = reallocarray(NULL, nc, sizeof(*nh))) == NULL)
+		return ERR_NOMEM;
+	memset(nh, 0xff, nc * sizeof(*nh));
+	for (i = 0; i < t->nterms; i++) {
+		struct pterm *pt = &t->terms[i];
+
+		slot = phash(t->pk.d + pt->off, pt->len, pt->hour) & (nc - 1);
+		while (nh[slot] >= 0)
+			slot = (slot + 1) & (nc - 1);
+		nh[slot] = (int32_t)i;
+	}
+	free(t->thash);
+	t->thash = nh;
+	t->capthash = nc;
+	return 0;
+}
+
+static void
+postings_reset(struct store_txn *t)
+{
+	t->nterms = t->nents = t->nblks = 0;
+	buf_reset(&t->pk);
+	if (t->thash != NULL)
+		memset(t->thash, 0xff, t->capthash * sizeof(*t->thash));
+}
+
+/* A new block of the transaction: later postings name it. */
+static int
+postings_block(struct store_txn *t, const struct blockref *ref)
+{
+	struct blockref *nb;
+	size_t		 nc;
+
+	if (t->nblks == t->capblks) {
+		nc = t->capblks ? t->capblks * 2 : 256;
+		if ((nb = reallocarray(t->blks, nc, sizeof(*nb))) == NULL)
+			return ERR_NOMEM;
+		t->blks = nb;
+		t->capblks = nc;
+	}
+	t->blks[t->nblks++] = *ref;
+	return 0;
 }
 
 /* Mark event idx of the current block as carrying field=val in hour. */
@@ -575,34 +721,89 @@ static int
 posting_add(struct store_txn *t, const char *field, const char *val,
     size_t vlen, uint32_t hour, unsigned idx)
 {
-	uint32_t	 h, slot;
-	struct pent	*pe;
+	struct pterm	*pt;
+	struct pentry	*pe, *ne;
+	uint32_t	 blk = (uint32_t)(t->nblks - 1);
+	size_t		 slot, nc;
 	int		 r;
 
 	if ((r = keys_posting_prefix(&t->key, field, val, vlen)) != 0)
 		return r == ERR_TOOBIG ? 0 : r;	/* long values: not indexed */
-	h = phash(t->key.d, t->key.len, hour);
-	for (slot = h & (PHASH - 1);; slot = (slot + 1) & (PHASH - 1)) {
-		if (t->phash[slot] < 0)
-			break;
-		pe = &t->pents[t->phash[slot]];
-		if (pe->hour == hour && pe->len == t->key.len &&
-		    memcmp(t->pk.d + pe->off, t->key.d, pe->len) == 0) {
-			bitmap_set(pe->bm, idx);
-			return 0;
-		}
-	}
-	if (t->npents >= PHASH / 2)
-		return 0;	/* table full: field not indexed in block */
-	pe = &t->pents[t->npents];
-	memset(pe, 0, sizeof(*pe));
-	pe->off = t->pk.len;
-	pe->len = t->key.len;
-	pe->hour = hour;
-	if ((r = buf_put(&t->pk, t->key.d, t->key.len)) != 0)
+	if ((r = postings_grow(t)) != 0)
 		return r;
+	slot = phash(t->key.d, t->key.len, hour) & (t->capthash - 1);
+	for (;; slot = (slot + 1) & (t->capthash - 1)) {
+		if (t->thash[slot] < 0) {
+			pt = &t->terms[t->nterms];
+			pt->off = (uint32_t)t->pk.len;
+			pt->len = (uint32_t)t->key.len;
+			pt->hour = hour;
+			pt->head = pt->tail = 0;
+			if ((r = buf_put(&t->pk, t->key.d, t->key.len)) != 0)
+				return r;
+			t->thash[slot] = (int32_t)t->nterms++;
+			break;
+		}
+		pt = &t->terms[t->thash[slot]];
+		if (pt->hour == hour && pt->len == t->key.len &&
+		    memcmp(t->pk.d + pt->off, t->key.d, pt->len) == 0)
+			break;
+	}
+	if (pt->tail != 0 && (pe = &t->ents[pt->tail - 1])->blk == blk) {
+		bitmap_set(pe->bm, idx);
+		return 0;
+	}
+	if (t->nents == t->capents) {
+		nc = t->capents ? t->capents * 2 : 4096;
+		if ((ne = reallocarray(t->ents, nc, sizeof(*ne))) == NULL)
+			return ERR_NOMEM;
+		t->ents = ne;
+		t->capents = nc;
+	}
+	pe = &t->ents[t->nents++];
+	pe->next = 0;
+	pe->blk = blk;
+	memset(pe->bm, 0, sizeof(pe->bm));
 	bitmap_set(pe->bm, idx);
-	t->phash[slot] = (int32_t)t->npents++;
+	if (pt->tail != 0)
+		t->ents[pt->tail - 1].next = (uint32_t)t->nents;
+	else
+		pt->head = (uint32_t)t->nents;
+	pt->tail = (uint32_t)t->nents;
+	return 0;
+}
+
+/*
+ * Put the transaction's P keys in its write batch (once: a retried
+ * commit writes the same batch again).  group is the R number of the
+ * transaction's first block, unique per write.
+ */
+static int
+postings_flush(struct store_txn *t, uint64_t group)
+{
+	struct pterm	*pt;
+	struct pentry	*pe;
+	size_t		 i;
+	uint32_t	 e;
+	int		 r;
+
+	for (i = 0; i < t->nterms; i++) {
+		pt = &t->terms[i];
+		buf_reset(&t->key);
+		if ((r = buf_put(&t->key, t->pk.d + pt->off, pt->len)) != 0 ||
+		    (r = buf_put_u32(&t->key, pt->hour)) != 0 ||
+		    (r = buf_put_u64(&t->key, group)) != 0)
+			return r;
+		buf_reset(&t->val);
+		for (e = pt->head; e != 0; e = pe->next) {
+			pe = &t->ents[e - 1];
+			if ((r = keys_postval_put(&t->val, &t->blks[pe->blk],
+			    pe->bm)) != 0)
+				return r;
+		}
+		wb_put(t, &t->key, t->val.d, t->val.len);
+	}
+	postings_reset(t);
 	return 0;
 }
 
@@ -633,9 +834,6 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	int			f, r, nf, guest;
 	char			guest_uuid[PLACE_UUID_LEN + 1];
 
-	if (t->pents == NULL &&
-	    (t->pents = calloc(PHASH / 2, sizeof(*t->pents))) == NULL)
-		return ERR_NOMEM;
 	if (t->facts == NULL) {
 		if ((t->facts = calloc(PLACE_FACTS_MAX, sizeof(*t->facts))) ==
 		    NULL)
@@ -647,9 +845,8 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	}
 	if ((ev = malloc(sizeof(*ev))) == NULL)
 		return ERR_NOMEM;
-	memset(t->phash, 0xff, sizeof(t->phash));
-	t->npents = 0;
-	buf_reset(&t->pk);
+	if ((r = postings_block(t, &ref)) != 0)
+		goto out;
 	ctx.recv_us = recv_us;
 	ctx.tzoff = tzoff;
 	ctx.sender = meta->sender;
@@ -707,17 +904,6 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	wb_put(t, &t->key, t->val.d, t->val.len);
 	if ((r = txn_chain(t, &ref, n, t->val.d, t->val.len)) != 0)
 		goto out;
-	for (i = 0; i < (size_t)t->npents; i++) {
-		struct pent *p = &t->pents[i];
-
-		buf_reset(&t->key);
-		if ((r = buf_put(&t->key, t->pk.d + p->off, p->len)) != 0 ||
-		    (r = buf_put_u32(&t->key, p->hour)) != 0 ||
-		    (r = buf_put_u32(&t->key, stream)) != 0 ||
-		    (r = buf_put_u64(&t->key, first)) != 0)
-			goto out;
-		wb_put(t, &t->key, p->bm, BLOCK_BITMAP);
-	}
 	for (i = 0; i < nh; i++) {
 		if ((r = keys_time(&t->key, hours[i].hour, &ref)) != 0)
 			goto out;
@@ -888,7 +1074,13 @@ store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 {
 	char	*lerr = NULL;
 	size_t	 i;
+	int	 r;
 
+	if (t->nterms > 0 && (r = postings_flush(t, t->st->commit + 1)) !=
+	    0) {
+		snprintf(err, errlen, "postings: %s", err_str(r));
+		return r;
+	}
 	pthread_rwlock_rdlock(&t->st->dblock);
 	leveldb_write(t->st->db, t->st->wsync, t->wb, &lerr);
 	pthread_rwlock_unlock(&t->st->dblock);

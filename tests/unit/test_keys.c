@@ -51,8 +51,9 @@ test_encode(void)
 	T_BYTES(&b, "G\0\0\0\x01\0\0\0\0\0\0\0\x02\0\0\0\0\0\0\0\x03");
 	T_INT(keys_dict(&b, "web01", "sp", "/var/log/x"), 0);
 	T_BYTES(&b, "Dweb01\0sp\0/var/log/x");
-	T_INT(keys_posting(&b, "user.name", "RooT", 4, 1, &ref), 0);
-	T_BYTES(&b, "Puser.name\0root\0\0\0\0\x01\x01\x02\x03\x04"
+	T_INT(keys_posting(&b, "user.name", "RooT", 4, 1,
+	    0x0a0b0c0d0e0f1011ULL), 0);
+	T_BYTES(&b, "Puser.name\0root\0\0\0\0\x01"
 	    "\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11");
 	T_INT(keys_posting_prefix(&b, "user.name", "RooT", 4), 0);
 	T_BYTES(&b, "Puser.name\0root\0");
@@ -78,11 +79,15 @@ test_order(void)
 	keys_time(&a, 255, &big);
 	keys_time(&b, 256, &(struct blockref){ 0, 0 });
 	T_INT(cmp(&a, &b), -1);
-	keys_posting(&a, "host.name", "web01", 5, 255, &big);
-	keys_posting(&b, "host.name", "web01", 5, 256, &r1);
+	keys_posting(&a, "host.name", "web01", 5, 255, UINT64_MAX);
+	keys_posting(&b, "host.name", "web01", 5, 256, 1);
 	T_INT(cmp(&a, &b), -1);
-	keys_posting(&a, "host.name", "web01", 5, 0xfffffffeu, &big);
-	keys_posting(&b, "host.name", "web01", 5, 0xffffffffu, &r1);
+	keys_posting(&a, "host.name", "web01", 5, 0xfffffffeu, UINT64_MAX);
+	keys_posting(&b, "host.name", "web01", 5, 0xffffffffu, 1);
+	T_INT(cmp(&a, &b), -1);
+	/* groups of one hour in write order */
+	keys_posting(&a, "host.name", "web01", 5, 7, 255);
+	keys_posting(&b, "host.name", "web01", 5, 7, 256);
 	T_INT(cmp(&a, &b), -1);
 	/* sequence numbers sort numerically (big endian), then streams */
 	keys_block(&a, &r1);
@@ -101,15 +106,15 @@ test_order(void)
 	keys_stream(&b, 0x100);
 	T_INT(cmp(&a, &b), -1);
 	/* a value that is a prefix of another: the NUL keeps them apart */
-	keys_posting(&a, "user.name", "ro", 2, 0xffffffffu, &big);
-	keys_posting(&b, "user.name", "root", 4, 0, &r1);
+	keys_posting(&a, "user.name", "ro", 2, 0xffffffffu, UINT64_MAX);
+	keys_posting(&b, "user.name", "root", 4, 0, 1);
 	T_INT(cmp(&a, &b), -1);
 	keys_posting_prefix(&a, "user.name", "ro", 2);
-	keys_posting(&b, "user.name", "root", 4, 0, &r1);
+	keys_posting(&b, "user.name", "root", 4, 0, 1);
 	T_OK(b.len < a.len || memcmp(a.d, b.d, a.len) != 0);
 	/* case-insensitive: the same key */
-	keys_posting(&a, "user.name", "ROOT", 4, 3, &r1);
-	keys_posting(&b, "user.name", "root", 4, 3, &r1);
+	keys_posting(&a, "user.name", "ROOT", 4, 3, 9);
+	keys_posting(&b, "user.name", "root", 4, 3, 9);
 	T_INT(cmp(&a, &b), 0);
 
 	T_INT(keys_hour(0), 0);
@@ -128,34 +133,89 @@ test_limits(void)
 {
 	struct buf	 b;
 	struct blockref	 ref = { 1, 2 };
+	uint64_t	 g = 2;
 	char		 v[KEYS_VALUE_MAX + 1], f[KEYS_FIELD_MAX + 2];
 
 	buf_init(&b, 0);
 	memset(v, 'V', sizeof(v));
-	T_INT(keys_posting(&b, "x", v, KEYS_VALUE_MAX, 0, &ref), 0);
-	T_INT(b.len, 1 + 2 + KEYS_VALUE_MAX + 1 + 16);
+	T_INT(keys_posting(&b, "x", v, KEYS_VALUE_MAX, 0, g), 0);
+	T_INT(b.len, 1 + 2 + KEYS_VALUE_MAX + 1 + KEYS_PTAIL);
 	T_INT(b.d[3], 'v');
-	T_INT(keys_posting(&b, "x", v, KEYS_VALUE_MAX + 1, 0, &ref),
+	T_INT(keys_posting(&b, "x", v, KEYS_VALUE_MAX + 1, 0, g),
 	    ERR_TOOBIG);
 	T_INT(keys_posting_prefix(&b, "x", v, KEYS_VALUE_MAX + 1),
 	    ERR_TOOBIG);
 	/* NUL in a value is rejected: it would end the value early */
-	T_INT(keys_posting(&b, "x", "a\0b", 3, 0, &ref), ERR_FORMAT);
+	T_INT(keys_posting(&b, "x", "a\0b", 3, 0, g), ERR_FORMAT);
 	T_INT(keys_posting_prefix(&b, "x", "\0", 1), ERR_FORMAT);
 	/* field names: non-empty, at most KEYS_FIELD_MAX */
-	T_INT(keys_posting(&b, "", "a", 1, 0, &ref), ERR_TOOBIG);
+	T_INT(keys_posting(&b, "", "a", 1, 0, g), ERR_TOOBIG);
 	memset(f, 'f', sizeof(f));
 	f[KEYS_FIELD_MAX] = '\0';
-	T_INT(keys_posting(&b, f, "a", 1, 0, &ref), 0);
+	T_INT(keys_posting(&b, f, "a", 1, 0, g), 0);
 	f[KEYS_FIELD_MAX] = 'f';
 	f[KEYS_FIELD_MAX + 1] = '\0';
-	T_INT(keys_posting(&b, f, "a", 1, 0, &ref), ERR_TOOBIG);
+	T_INT(keys_posting(&b, f, "a", 1, 0, g), ERR_TOOBIG);
 	/* a capped buffer */
 	buf_clear(&b);
 	buf_init(&b, 8);
 	T_INT(keys_block(&b, &ref), ERR_TOOBIG);
 	T_INT(keys_stream(&b, 1), 0);
-	T_OK(keys_posting(&b, "host.name", "a", 1, 0, &ref) < 0);
+	T_OK(keys_posting(&b, "host.name", "a", 1, 0, g) < 0);
+	buf_clear(&b);
+}
+
+/* P values: sparse and dense entries, round trips, damaged input */
+static void
+test_postval(void)
+{
+	struct buf	 b;
+	struct bufr	 r;
+	struct blockref	 in[3] = { { 0, 1 }, { 0xffffffffu, UINT64_MAX },
+			    { 7, 300 } }, out;
+	uint8_t		 bm[3][KEYS_POSTBM], got[KEYS_POSTBM];
+	int		 i;
+
+	memset(bm, 0, sizeof(bm));
+	bm[0][0] = 0x01;			/* event 0 */
+	bm[0][31] = 0x80;			/* event 255 */
+	memset(bm[1], 0xff, KEYS_POSTBM);	/* all 256: dense */
+	for (i = 0; i < 31; i++)		/* 31 events: still sparse */
+		bm[2][i / 8 * 2] |= (uint8_t)(1u << (i % 8));
+	buf_init(&b, 0);
+	for (i = 0; i < 3; i++)
+		T_INT(keys_postval_put(&b, &in[i], bm[i]), 0);
+	/* entry 0: varint 0, varint 1, 2 indexes */
+	T_OK(b.len > 5 && memcmp(b.d, "\0\x01\x02\x00\xff", 5) == 0);
+	bufr_init(&r, b.d, b.len);
+	for (i = 0; i < 3; i++) {
+		T_INT(keys_postval_next(&r, &out, got), 1);
+		T_INT(out.stream, in[i].stream);
+		T_OK(out.first_seq == in[i].first_seq);
+		T_OK(memcmp(got, bm[i], KEYS_POSTBM) == 0);
+	}
+	T_INT(keys_postval_next(&r, &out, got), 0);
+	T_INT(keys_postval_next(&r, &out, got), 0);
+	/* every truncation of the last entry is an error, not a crash */
+	for (i = 1; i < 40; i++) {
+		size_t cut = b.len - (size_t)i;
+		int e, n = 0;
+
+		bufr_init(&r, b.d, cut);
+		while ((e = keys_postval_next(&r, &out, got)) == 1)
+			n++;
+		T_OK(e == ERR_FORMAT || (e == 0 && n < 3));
+	}
+	/* indexes must ascend; n >= 32 is not an encoding */
+	bufr_init(&r, "\x01\x02\x02\x05\x05", 5);
+	T_INT(keys_postval_next(&r, &out, got), ERR_FORMAT);
+	bufr_init(&r, "\x01\x02\x02\x05\x04", 5);
+	T_INT(keys_postval_next(&r, &out, got), ERR_FORMAT);
+	bufr_init(&r, "\x01\x02\x20", 3);
+	T_INT(keys_postval_next(&r, &out, got), ERR_FORMAT);
+	/* a stream over 32 bits */
+	bufr_init(&r, "\x80\x80\x80\x80\x10\x01\x01\x00", 8);
+	T_INT(keys_postval_next(&r, &out, got), ERR_FORMAT);
 	buf_clear(&b);
 }
 
@@ -169,17 +229,17 @@ test_decode(void)
 	size_t		 plen;
 
 	buf_init(&b, 0);
-	keys_posting(&b, "process.name", "sshd", 4, 475113, &in);
-	plen = b.len - 16;
-	T_INT(keys_decode_tail(b.d, b.len, plen, &hour, &out), 0);
+	keys_posting(&b, "process.name", "sshd", 4, 475113,
+	    0x0123456789abcdefULL);
+	plen = b.len - KEYS_PTAIL;
+	T_INT(keys_decode_ptail(b.d, b.len, plen, &hour, &c), 0);
 	T_INT(hour, 475113);
-	T_INT(out.stream, 0xdeadbeef);
-	T_OK(out.first_seq == 0x0123456789abcdefULL);
-	T_INT(keys_decode_tail(b.d, b.len - 1, plen, &hour, &out),
+	T_OK(c == 0x0123456789abcdefULL);
+	T_INT(keys_decode_ptail(b.d, b.len - 1, plen, &hour, &c),
 	    ERR_FORMAT);
-	T_INT(keys_decode_tail(b.d, b.len, plen + 1, &hour, &out),
+	T_INT(keys_decode_ptail(b.d, b.len, plen + 1, &hour, &c),
 	    ERR_FORMAT);
-	T_INT(keys_decode_tail(b.d, b.len, plen - 1, &hour, &out),
+	T_INT(keys_decode_ptail(b.d, b.len, plen - 1, &hour, &c),
 	    ERR_FORMAT);
 	keys_time(&b, 7, &in);
 	T_INT(keys_decode_tail(b.d, b.len, 1, &hour, &out), 0);
@@ -353,6 +413,7 @@ main(void)
 	test_order();
 	test_limits();
 	test_decode();
+	test_postval();
 	test_stream();
 	test_chain();
 	return TEST_DONE();

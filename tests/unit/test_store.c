@@ -1,0 +1,240 @@
+/*
+ * test_store.c -- unit tests for the store's layout (collector/store.c,
+ * cand.c): the "M" layout key (a new store gets it, another layout or an
+ * unmarked non-empty store is refused with a message naming it), and
+ * grouped postings: one P key per (field=value, hour) and write, listing
+ * every block of the write, read back by cand_collect and ANDed by
+ * cand_intersect; a second write adds a second group.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "block.h"
+#include "buf.h"
+#include "cand.h"
+#include "err.h"
+#include "keys.h"
+#include "store.h"
+#include "test.h"
+
+#define T0	1710407643000000LL	/* 2024-03-14T09:14:03Z */
+
+static struct store_opts so = { 0, 0, 0 };
+
+/* Add n sshd lines of host h (source 10.0.0.(i % 3)) as one batch. */
+static void
+add(struct store_txn *t, uint32_t sid, uint64_t first, int n,
+    const char *h)
+{
+	struct proto_batch	pb;
+	struct buf		ev;
+	uint32_t		stored, dups;
+	uint64_t		gap;
+	int			i;
+
+	buf_init(&ev, 0);
+	for (i = 0; i < n; i++) {
+		char line[160];
+
+		snprintf(line, sizeof(line), "Mar 14 09:15:%02d %s sshd[1]: "
+		    "Failed password for root from 10.0.0.%d port 22 ssh2",
+		    i % 60, h, i % 3);
+		buf_put_u64(&ev, (uint64_t)T0);
+		buf_put_str(&ev, line, strlen(line));
+	}
+	pb.stream = sid;
+	pb.first_seq = first;
+	pb.count = (uint32_t)n;
+	pb.events = ev.d;
+	pb.eventslen = ev.len;
+	T_INT(store_txn_add(t, sid, &pb, T0, 0, &stored, &dups, &gap), 0);
+	T_INT(stored, (uint32_t)n);
+	buf_clear(&ev);
+}
+
+static size_t
+count_bits(const struct cand *cv, size_t n)
+{
+	size_t	c = 0, i;
+	int	j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < BLOCK_MAX_EVENTS; j++)
+			c += bitmap_isset(cv[i].bm, (unsigned)j) != 0;
+	return c;
+}
+
+/* P keys under a prefix: how many, and how many entries in all */
+static void
+pkeys(struct store *st, const struct buf *pre, size_t *nkeys, size_t *nent)
+{
+	struct store_iter	*it = store_iter_new(st);
+	const uint8_t		*k, *v;
+	size_t			 kl, vl;
+	struct bufr		 r;
+	struct blockref		 ref;
+	uint8_t			 bm[KEYS_POSTBM];
+
+	*nkeys = *nent = 0;
+	for (store_iter_seek(it, pre->d, pre->len); store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl != pre->len + KEYS_PTAIL ||
+		    memcmp(k, pre->d, pre->len) != 0)
+			break;
+		(*nkeys)++;
+		v = store_iter_value(it, &vl);
+		bufr_init(&r, v, vl);
+		while (keys_postval_next(&r, &ref, bm) == 1)
+			(*nent)++;
+	}
+	store_iter_free(it);
+}
+
+static void
+test_postings(void)
+{
+	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
+	char			 err[512], cmd[600];
+	struct store		*st = NULL;
+	struct store_txn	*t;
+	struct cand		*cv = NULL;
+	struct buf		 ip, host, proc;
+	size_t			 nc = 0, nk, ne;
+	uint32_t		 s1, s2, h = keys_hour(T0);
+	uint64_t		 next;
+
+	T_OK(mkdtemp(dir) != NULL);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL)
+		return;
+	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
+	    "auth", "host", "", &s1, &next), 0);
+	T_INT(store_stream_lookup(st, "hv2", "i2", "/var/log/auth.log",
+	    "auth", "host", "", &s2, &next), 0);
+	/* one write: stream 1 gets 300 events (blocks at 1 and 257),
+	 * stream 2 gets 30 */
+	t = store_txn_new(st);
+	add(t, s1, 1, 300, "hv1");
+	add(t, s2, 1, 30, "hv2");
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+
+	buf_init(&ip, 0);
+	buf_init(&host, 0);
+	buf_init(&proc, 0);
+	T_INT(keys_posting_prefix(&ip, "source.ip", "10.0.0.1", 8), 0);
+	T_INT(keys_posting_prefix(&host, "host.name", "hv2", 3), 0);
+	T_INT(keys_posting_prefix(&proc, "process.name", "sshd", 4), 0);
+	/* one key for the write, one entry per block */
+	pkeys(st, &proc, &nk, &ne);
+	T_INT(nk, 1);
+	T_INT(ne, 3);
+	pkeys(st, &host, &nk, &ne);
+	T_INT(nk, 1);
+	T_INT(ne, 1);
+
+	T_INT(cand_collect(st, ip.d, ip.len, h, h, &cv, &nc), 0);
+	T_INT(nc, 3);
+	T_INT(count_bits(cv, nc), 100 + 10);	/* i % 3 == 1 */
+	/* AND with host.name:hv2: only stream 2's block */
+	T_INT(cand_intersect(st, host.d, host.len, cv, &nc), 0);
+	T_INT(nc, 1);
+	if (nc == 1) {
+		T_INT(cv[0].ref.stream, s2);
+		T_INT(count_bits(cv, nc), 10);
+	}
+	/* other hours: nothing */
+	nc = 0;
+	T_INT(cand_collect(st, ip.d, ip.len, h + 1, UINT32_MAX, &cv, &nc),
+	    0);
+	T_INT(nc, 0);
+	T_INT(cand_collect(st, ip.d, ip.len, 0, h - 1, &cv, &nc), 0);
+	T_INT(nc, 0);
+
+	/* a second write: a second group, both read back */
+	add(t, s2, 31, 30, "hv2");
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	pkeys(st, &host, &nk, &ne);
+	T_INT(nk, 2);
+	T_INT(ne, 2);
+	nc = 0;
+	T_INT(cand_collect(st, host.d, host.len, h, h, &cv, &nc), 0);
+	T_INT(nc, 2);
+	T_INT(count_bits(cv, nc), 60);
+	T_INT(cand_intersect(st, ip.d, ip.len, cv, &nc), 0);
+	T_INT(count_bits(cv, nc), 20);
+	/* a reset transaction leaves no postings behind */
+	add(t, s2, 61, 5, "hv2");
+	store_txn_reset(t);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	pkeys(st, &host, &nk, &ne);
+	T_INT(nk, 2);
+
+	free(cv);
+	buf_clear(&ip);
+	buf_clear(&host);
+	buf_clear(&proc);
+	store_txn_free(t);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INT(system(cmd), 0);
+}
+
+static void
+test_layout(void)
+{
+	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
+	char			 err[512], cmd[600];
+	struct store		*st = NULL;
+	struct store_del	*d;
+	uint8_t			 v[4] = { 0, 0, 0, 1 };
+
+	T_OK(mkdtemp(dir) != NULL);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL)
+		return;
+	store_close(st);
+	/* reopened: the same layout */
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL)
+		return;
+	/* marked with layout 1: refused, and nothing is changed */
+	d = store_del_new(st);
+	store_del_put(d, "M", 1, v, sizeof(v));
+	T_INT(store_del_commit(d, err, sizeof(err)), 0);
+	store_del_free(d);
+	store_close(st);
+	st = NULL;
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), ERR_FORMAT);
+	T_OK(strstr(err, "store layout 1") != NULL);
+	T_OK(strstr(err, dir) != NULL);
+	T_OK(st == NULL);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), ERR_FORMAT);
+	/* not marked but not empty (a store of the first layout) */
+	v[3] = KEYS_SCHEMA;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/*", dir);
+	T_INT(system(cmd), 0);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL)
+		return;
+	d = store_del_new(st);
+	store_del_key(d, "M", 1);
+	store_del_put(d, "S\0\0\0\0", 5, "x", 1);
+	T_INT(store_del_commit(d, err, sizeof(err)), 0);
+	store_del_free(d);
+	store_close(st);
+	st = NULL;
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), ERR_FORMAT);
+	T_OK(strstr(err, "layout 1") != NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INT(system(cmd), 0);
+}
+
+int
+main(void)
+{
+	test_layout();
+	test_postings();
+	return TEST_DONE();
+}
