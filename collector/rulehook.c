@@ -163,7 +163,7 @@ on_event(void *arg, struct record *ev, const struct stream_meta *m,
 
 	if (h->paused || h->eng == NULL)
 		return;
-	if (h->enrich) {
+	if (h->enrich && rules_event_wants_vm(h->eng, ev)) {
 		if (h->pcache[slot].stream != stream) {
 			h->pcache[slot].stream = stream;
 			h->pcache[slot].pc.valid = 0;

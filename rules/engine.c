@@ -587,6 +587,22 @@ candidates(struct rules_engine *e, const struct record *ev)
 	return n;
 }
 
+int
+rules_event_wants_vm(struct rules_engine *e, const struct record *ev)
+{
+	int i, n;
+
+	if (!e->rs->vm_any)
+		return 0;
+	if (e->rs->vm_always)
+		return 1;
+	n = candidates(e, ev);
+	for (i = 0; i < n; i++)
+		if (e->rs->rules[e->cand[i]]->wants_vm)
+			return 1;
+	return 0;
+}
+
 void
 rules_event(struct rules_engine *e, struct record *ev,
     const struct rule_ref *ref)

@@ -67,6 +67,14 @@ lookup(struct ruleset *rs, const char *name)
 	return NULL;
 }
 
+/* Fields that VM placement adds to an event before the rules see it. */
+int
+rules_vmfield(const char *field)
+{
+	return strncmp(field, "vm.", 3) == 0 ||
+	    strcmp(field, "hypervisor.name") == 0;
+}
+
 static int
 want(struct ruleset *rs, const char *field)
 {
@@ -75,6 +83,8 @@ want(struct ruleset *rs, const char *field)
 
 	if (field == NULL)
 		return 0;
+	if (rs->cur != NULL && rules_vmfield(field))
+		rs->cur->wants_vm = 1;
 	for (i = 0; i < rs->nwants; i++)
 		if (strcmp(rs->wants[i], field) == 0)
 			return 0;
@@ -301,10 +311,16 @@ index_rules(struct ruleset *rs)
 		r = rs->rules[k];
 		/* an absence with after also looks at events of "after" */
 		e = r->kind == K_ABSENCE && r->after != NULL ? NULL : r->match;
+		rs->vm_any |= r->wants_vm;
 		if (e == NULL || (c = ixkey(e, &valued)) == NULL) {
 			rs->unindexed[rs->nunindexed++] = k;
+			rs->vm_always |= r->wants_vm;
 			continue;
 		}
+		/* indexed on a field placement adds: a candidate only after
+		 * enrichment, so every event is enriched */
+		if (rules_vmfield(c->field))
+			rs->vm_always = 1;
 		if ((f = ixfield(rs, c->field)) == NULL)
 			return ERR_NOMEM;
 		if (!valued) {
@@ -365,6 +381,7 @@ parse_finish(struct ruleset *rs, char *err, size_t errlen)
 	for (k = 0; k < rs->nrules; k++) {
 		r = rs->rules[k];
 		r->index = k;
+		rs->cur = r;
 		if ((rc = walk(rs, r->match, err, errlen)) != 0 ||
 		    (rc = walk(rs, r->after, err, errlen)) != 0)
 			return rc;
@@ -380,6 +397,7 @@ parse_finish(struct ruleset *rs, char *err, size_t errlen)
 		if (want(rs, r->distinct) != 0 ||
 		    want_template(rs, r->message) != 0)
 			return ERR_NOMEM;
+		rs->cur = NULL;
 	}
 	if (rs->nwants > 0)
 		qsort(rs->wants, rs->nwants, sizeof(*rs->wants), cmpstr);

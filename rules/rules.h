@@ -98,6 +98,11 @@ void	rules_engine_free(struct rules_engine *);
  * before the event's time fire first.  Alerts are emitted before this
  * returns; the alert and its ev are valid only during the callback.
  */
+/*
+ * Could a rule that reads VM fields be tested against ev?  When not, the
+ * caller can skip VM placement (store lookups) for the event.
+ */
+int	rules_event_wants_vm(struct rules_engine *, const struct record *);
 void	rules_event(struct rules_engine *, struct record *,
 	    const struct rule_ref *);
 /* Advance the engine clock to now_us: absence timers due fire. */
@@ -105,6 +110,8 @@ void	rules_tick(struct rules_engine *, int64_t now_us);
 
 /* 1 when some rule uses this field (callers skip costly enrichment). */
 int	rules_wants(const struct ruleset *, const char *field);
+/* Is field one of those VM placement adds (vm.*, hypervisor.name)? */
+int	rules_vmfield(const char *field);
 
 struct rules_stats {
 	uint64_t	events;		/* events evaluated */

@@ -172,6 +172,7 @@ struct rule {
 	uint64_t	 fp;		/* hash of the rule's text */
 	struct pos	 pos;
 	int		 index;		/* position in the set */
+	int		 wants_vm;	/* reads vm.* / hypervisor.name */
 };
 
 /* Rules that require field == one of some values, or just the field. */
@@ -202,6 +203,9 @@ struct ruleset {
 	int		 nunindexed;
 	const char	**wants;	/* sorted field names */
 	int		 nwants, capwants;
+	struct rule	*cur;		/* whose fields want() records */
+	int		 vm_any;	/* some rule reads VM fields */
+	int		 vm_always;	/* ... and may match any event */
 };
 
 /* lex.c */

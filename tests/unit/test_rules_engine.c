@@ -434,6 +434,72 @@ test_index(void)
 	rules_free(rs);
 }
 
+/* Which events need VM placement before the rules (rulehook skips it). */
+static int
+wants_vm(struct rules_engine *e, ...)
+{
+	va_list		 ap;
+	const char	*n, *v;
+
+	record_init(&ev);
+	va_start(ap, e);
+	while ((n = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		record_add(&ev, n, v, strlen(v));
+	}
+	va_end(ap);
+	return rules_event_wants_vm(e, &ev);
+}
+
+static void
+test_wants_vm(void)
+{
+	struct ruleset		*rs;
+	struct rules_engine	*e;
+	struct col		 c;
+
+	/* no rule reads VM fields: never */
+	rs = parse("rule a\n" HDR " match event.action == x\nend\n");
+	e = engine(rs, &c, 0);
+	T_INT(wants_vm(e, "event.action", "x", NULL), 0);
+	rules_engine_free(e);
+	rules_free(rs);
+	/* an indexed rule reading vm.name in its condition, and one
+	 * grouping by hypervisor.name: only their candidates */
+	rs = parse("rule a\n" HDR " match event.action == start and "
+	    "vm.name != x\nend\n"
+	    "rule b\n" HDR " match event.dataset == audit\n"
+	    " threshold 2 within 1m by hypervisor.name\nend\n"
+	    "rule c\n" HDR " match event.action == other\nend\n");
+	e = engine(rs, &c, 0);
+	T_INT(wants_vm(e, "event.action", "start", NULL), 1);
+	T_INT(wants_vm(e, "event.dataset", "audit", NULL), 1);
+	T_INT(wants_vm(e, "event.action", "other", NULL), 0);
+	T_INT(wants_vm(e, "event.dataset", "netfilter", NULL), 0);
+	rules_engine_free(e);
+	rules_free(rs);
+	/* in a message template only */
+	rs = parse("rule a\n" HDR " match event.action == start\n"
+	    " message on {hypervisor.name}\nend\n");
+	e = engine(rs, &c, 0);
+	T_INT(wants_vm(e, "event.action", "start", NULL), 1);
+	T_INT(wants_vm(e, "event.action", "stop", NULL), 0);
+	rules_engine_free(e);
+	rules_free(rs);
+	/* indexed on a VM field: a candidate only after placement */
+	rs = parse("rule a\n" HDR " match vm.name == web\nend\n");
+	e = engine(rs, &c, 0);
+	T_INT(wants_vm(e, "event.action", "x", NULL), 1);
+	rules_engine_free(e);
+	rules_free(rs);
+	/* unindexed and reading one: every event */
+	rs = parse("rule a\n" HDR " match not vm.uuid exists\nend\n");
+	e = engine(rs, &c, 0);
+	T_INT(wants_vm(e, "event.action", "x", NULL), 1);
+	rules_engine_free(e);
+	rules_free(rs);
+}
+
 static void
 test_eviction(void)
 {
@@ -596,6 +662,7 @@ main(void)
 	test_absence();
 	test_suppress();
 	test_index();
+	test_wants_vm();
 	test_eviction();
 	test_state();
 	test_next_id();
