@@ -4,6 +4,7 @@
  * decoders (sshd, sudo, netfilter, audit) plug in after the header.
  * Pure: no I/O, no allocation.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "dec.h"
@@ -23,13 +24,13 @@ static const char *const indexed[] = {
 	"netfilter.physin", "netfilter.physout", "source.mac", NULL
 };
 
-int
-decode_indexed(const char *field)
+static int
+indexed_lookup(const char *field)
 {
 	int i;
 
-	/* called for every field of every event: most names are not
-	 * indexed and are told apart by their first letters */
+	/* most names are not indexed and are told apart by their first
+	 * letters */
 	switch (field[0]) {
 	case 'a': case 'd': case 'e': case 'h': case 'l': case 'n':
 	case 'p': case 's': case 'u': case 'v':
@@ -42,6 +43,34 @@ decode_indexed(const char *field)
 		    strcmp(indexed[i], field) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * Called for every field of every event.  Field names are nearly always
+ * the decoders' string literals, so the answer is remembered by address
+ * (per thread, direct-mapped) together with a copy of the whole name, so
+ * that another name at a reused address is never mistaken for it.
+ */
+#define IXCACHE	256
+#define IXNAME	32
+int
+decode_indexed(const char *field)
+{
+	static __thread struct {
+		const char	*p;
+		char		 name[IXNAME];
+		int		 ix;
+	} c[IXCACHE];
+	size_t	slot = ((uintptr_t)field >> 3) % IXCACHE, n;
+
+	if (c[slot].p == field && strncmp(c[slot].name, field, IXNAME) == 0)
+		return c[slot].ix;
+	if ((n = strnlen(field, IXNAME)) == IXNAME)
+		return indexed_lookup(field);	/* long: not cached */
+	c[slot].p = field;
+	memcpy(c[slot].name, field, n + 1);
+	c[slot].ix = indexed_lookup(field);
+	return c[slot].ix;
 }
 
 int

@@ -26,8 +26,9 @@ record_add(struct record *ev, const char *name, const char *val, size_t len)
 	int i;
 
 	for (i = 0; i < ev->nfields; i++)
-		if (ev->f[i].name[0] == name[0] &&
-		    strcmp(ev->f[i].name, name) == 0) {
+		if (ev->f[i].name == name || (ev->f[i].name[0] == name[0] &&
+		    ev->f[i].name[1] == name[1] &&
+		    strcmp(ev->f[i].name, name) == 0)) {
 			ev->f[i].val = val;
 			ev->f[i].len = len;
 			return 0;
@@ -77,8 +78,12 @@ record_get(const struct record *ev, const char *name, size_t *len)
 {
 	int i;
 
+	/* names are mostly the same literals (the same pointer); else
+	 * the first two bytes tell most apart without a call */
 	for (i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].name, name) == 0) {
+		if (ev->f[i].name == name || (ev->f[i].name[0] == name[0] &&
+		    ev->f[i].name[1] == name[1] &&
+		    strcmp(ev->f[i].name, name) == 0)) {
 			*len = ev->f[i].len;
 			return ev->f[i].val;
 		}
