@@ -6,10 +6,18 @@
  *
  * With a rule directory, also decode_event plus the rules engine with
  * those rules (the collector's ingest path without storage), the
- * addresses varied so that the windows have many groups.
+ * addresses varied so that the windows have many groups; and the whole
+ * store path in two stages, as the collector's writer and commit threads
+ * run them: "store_prepare_mix" (store_txn_add of batches of 1024: decode,
+ * index, placement, rules, blocks, hash chain) and "store_commit_mix"
+ * (store_txn_commit: postings, the synced LevelDB write), in events per
+ * second of each stage (the first in CPU time of the thread, the second
+ * in wall time: it waits for the disk), into a temporary store.
  *
- *   bench_decode [SECONDS [RULEDIR]]
+ *   bench_decode [SECONDS [RULEDIR [store]]]	("store": that stage only,
+ *						 for profiling)
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +25,11 @@
 
 #include "dec.h"
 #include "decode.h"
+#include "buf.h"
+#include "proto.h"
 #include "record.h"
+#include "rulehook.h"
+#include "store.h"
 #include "rules.h"
 #include "syslog.h"
 
@@ -110,6 +122,100 @@ run_rules(const char *dir, double secs)
 	rules_free(rs);
 }
 
+/* CPU time of this thread: the prepare stage is pure CPU, and the box
+ * is shared */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The store path of the collector's writer (writer.c), stage by stage. */
+static void
+run_store(const char *dir, double secs)
+{
+	const char		*dirs[1] = { dir };
+	char			 tmp[] = "/tmp/vigil-bench-store.XXXXXX";
+	char			 err[1024], line[1024], cmd[600], *p;
+	struct store_opts	 so = { 0, 0, 1 };
+	struct store		*st = NULL;
+	struct store_txn	*t;
+	struct ruleset		*rs;
+	struct rulehook		*h;
+	struct proto_batch	 pb;
+	struct buf		 evb;
+	uint32_t		 sid, stored, dups;
+	uint64_t		 next, gap, seq = 1;
+	double			 t0, tprep = 0, tcommit = 0;
+	long			 n = 0;
+	int			 b, k;
+	size_t			 i, len;
+
+	if (rules_load(dirs, 1, &rs, err, sizeof(err)) != 0 ||
+	    mkdtemp(tmp) == NULL ||
+	    store_open(tmp, &so, &st, err, sizeof(err)) != 0 ||
+	    store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log", "auth",
+	    "host", "", &sid, &next) != 0) {
+		fprintf(stderr, "bench_decode: store: %s\n", err);
+		exit(1);
+	}
+	t = store_txn_new(st);
+	h = rulehook_new(st, rs, 0, NULL, NULL);
+	rulehook_attach(h, t);
+	buf_init(&evb, 0);
+	while (tprep + tcommit < secs * 2) {
+		/* 16 batches of 1024 per write, like a busy round */
+		t0 = cpu_now();
+		for (b = 0; b < 16; b++) {
+			buf_reset(&evb);
+			for (k = 0; k < 1024; k++, n++) {
+				i = (size_t)n % 4;
+				len = strlen(lines[i]);
+				memcpy(line, lines[i], len + 1);
+				if ((p = strstr(line, "10.")) != NULL) {
+					p[3] = (char)('0' + (n / 4) % 10);
+					p[5] = (char)('0' + (n / 40) % 10);
+				}
+				buf_put_u64(&evb, (uint64_t)1795677279000000LL);
+				buf_put_str(&evb, line, len);
+			}
+			pb.stream = sid;
+			pb.first_seq = seq;
+			pb.count = 1024;
+			pb.events = evb.d;
+			pb.eventslen = evb.len;
+			if (store_txn_add(t, sid, &pb, 1795677279000000LL, 0,
+			    &stored, &dups, &gap) != 0 || stored != 1024) {
+				fprintf(stderr, "bench_decode: store_txn_add\n");
+				exit(1);
+			}
+			seq += 1024;
+		}
+		(void)rulehook_flush(h, t);
+		tprep += cpu_now() - t0;
+		t0 = now();
+		if (store_txn_commit(t, err, sizeof(err)) != 0) {
+			fprintf(stderr, "bench_decode: commit: %s\n", err);
+			exit(1);
+		}
+		rulehook_committed(h, 1);
+		tcommit += now() - t0;
+	}
+	printf("store_prepare_mix %.0f\n", n / tprep);
+	printf("store_commit_mix %.0f\n", n / tcommit);
+	fprintf(stderr, "# store: %ld events\n", n);
+	buf_clear(&evb);
+	rulehook_free(h);
+	store_txn_free(t);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_decode: %s not removed\n", tmp);
+}
+
 static void
 run_dec(int which)
 {
@@ -144,6 +250,10 @@ main(int argc, char *argv[])
 	size_t			i;
 	int			d;
 
+	if (argc > 3 && strcmp(argv[3], "store") == 0) {
+		run_store(argv[2], secs);
+		return 0;
+	}
 	for (i = 0; i < NLINES; i++)
 		syslog_decode(lines[i], strlen(lines[i]), &sc, &msgs[i]);
 	/* the header of the four loadgen lines */
@@ -168,8 +278,10 @@ main(int argc, char *argv[])
 			sink += ev.nfields;
 		}
 	printf("decode_event_mix %.0f\n", n / (t - t0));
-	if (argc > 2)
+	if (argc > 2) {
 		run_rules(argv[2], secs);
+		run_store(argv[2], secs);
+	}
 	fflush(stdout);
 	/* check that each decoder recognises its line */
 	for (d = 0; d < 5; d++) {
