@@ -204,7 +204,7 @@ run_commit(struct run *r)
 		return -1;
 	}
 	store_txn_reset(r->txn);
-	rulehook_committed(r->hook);
+	rulehook_committed(r->hook, 1);
 	return 0;
 }
 

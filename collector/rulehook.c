@@ -17,6 +17,7 @@
 #include "rulehook.h"
 
 #define PCACHE		64		/* placement caches, by stream */
+#define UCACHE		1024		/* pending updates, by alert id */
 #define STATE_MAX	(256u * 1024 * 1024)
 
 struct pending {
@@ -26,6 +27,11 @@ struct pending {
 	char		 rule[128];
 	char		*json;
 	size_t		 len;
+	/* an update: the stored alert it rewrites, so that more repeats
+	 * in the same write only change its count (rendered at flush) */
+	struct alert_view *view;
+	struct alert	*upd;
+	int		 dirty;
 };
 
 struct plist {
@@ -43,7 +49,21 @@ struct rulehook {
 	int			 paused;
 	int			 enrich;	/* some rule wants VM fields */
 	struct plist		 pend;		/* raised, not in a txn */
-	struct plist		 flushed;	/* in the txn being committed */
+	struct {
+		uint64_t	id;
+		size_t		idx;		/* in pend, + 1; 0: none */
+	}			 ucache[UCACHE];
+	/* stored alerts as last written, parsed: the next repeat of one in
+	 * a later write need not read and parse it again */
+	struct {
+		uint64_t		 id;
+		struct alert_view	*view;
+		struct alert		*upd;
+	}			 keep[UCACHE];
+	/* flushed into transactions not yet committed, oldest first (a
+	 * pipelined writer has at most two) */
+	struct plist		 fl[2];
+	int			 nfl;
 	struct buf		 jb;
 	struct buf		 ob;		/* a stored alert */
 	struct {
@@ -55,8 +75,11 @@ struct rulehook {
 static void
 plist_clear(struct plist *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].json);
+		free(l->v[i].view);
+		free(l->v[i].upd);
+	}
 	l->n = 0;
 }
 
@@ -67,10 +90,11 @@ plist_clear(struct plist *l)
  * replace the original's.
  */
 static int
-update_json(struct rulehook *h, const struct alert *a)
+update_json(struct rulehook *h, const struct alert *a,
+    struct alert_view **vp, struct alert **op)
 {
 	struct alert_view	*v;
-	struct alert		 o;
+	struct alert		*o;
 	const char		*json = NULL;
 	size_t			 len = 0, i;
 	int			 r;
@@ -81,6 +105,35 @@ update_json(struct rulehook *h, const struct alert *a)
 			len = h->pend.v[i - 1].len;
 			break;
 		}
+	/* in a write not yet committed: newer than the store's copy */
+	for (int k = h->nfl - 1; json == NULL && k >= 0; k--)
+		for (i = h->fl[k].n; i > 0; i--)
+			if (h->fl[k].v[i - 1].id == a->id &&
+			    h->fl[k].v[i - 1].json != NULL) {
+				json = h->fl[k].v[i - 1].json;
+				len = h->fl[k].v[i - 1].len;
+				break;
+			}
+	i = a->id % UCACHE;
+	if (json == NULL && h->keep[i].upd != NULL &&
+	    h->keep[i].id == a->id) {
+		/* as this hook last stored it: only the count changes */
+		v = h->keep[i].view;
+		o = h->keep[i].upd;
+		h->keep[i].view = NULL;
+		h->keep[i].upd = NULL;
+		o->suppressed = a->suppressed;
+		o->last_us = a->last_us;
+		buf_reset(&h->jb);
+		if ((r = alert_json(o, &h->jb)) != 0) {
+			free(v);
+			free(o);
+			return r;
+		}
+		*vp = v;
+		*op = o;
+		return 0;
+	}
 	if (json == NULL) {
 		if (store_get_alert(h->st, a->id, &h->ob) != 0)
 			return ERR_NOTFOUND;
@@ -89,29 +142,38 @@ update_json(struct rulehook *h, const struct alert *a)
 	}
 	if ((v = malloc(sizeof(*v))) == NULL)
 		return ERR_NOMEM;
-	if ((r = alert_parse(json, len, v)) == 0) {
-		memset(&o, 0, sizeof(o));
-		o.id = v->id;
-		o.update = 1;
-		o.rule_id = v->rule;
-		o.title = v->title;
-		o.severity = v->severity;
-		o.tags = v->tags;
-		o.description = v->description;
-		o.ts_us = v->ts_us;
-		o.first_us = v->first_us;
-		memcpy(o.group, v->group, sizeof(o.group));
-		memcpy(o.message, v->message, sizeof(o.message));
-		o.count = v->count;
-		o.nrefs = v->nrefs;
-		memcpy(o.refs, v->refs, sizeof(o.refs));
-		o.suppressed = a->suppressed;
-		o.last_us = a->last_us;
-		buf_reset(&h->jb);
-		r = alert_json(&o, &h->jb);
+	if ((o = calloc(1, sizeof(*o))) == NULL) {
+		free(v);
+		return ERR_NOMEM;
 	}
-	free(v);
-	return r;
+	if ((r = alert_parse(json, len, v)) == 0) {
+		o->id = v->id;
+		o->update = 1;
+		o->rule_id = v->rule;
+		o->title = v->title;
+		o->severity = v->severity;
+		o->tags = v->tags;
+		o->description = v->description;
+		o->ts_us = v->ts_us;
+		o->first_us = v->first_us;
+		memcpy(o->group, v->group, sizeof(o->group));
+		memcpy(o->message, v->message, sizeof(o->message));
+		o->count = v->count;
+		o->nrefs = v->nrefs;
+		memcpy(o->refs, v->refs, sizeof(o->refs));
+		o->suppressed = a->suppressed;
+		o->last_us = a->last_us;
+		buf_reset(&h->jb);
+		r = alert_json(o, &h->jb);
+	}
+	if (r != 0) {
+		free(v);
+		free(o);
+		return r;
+	}
+	*vp = v;
+	*op = o;
+	return 0;
 }
 
 static void
@@ -119,9 +181,21 @@ on_alert(const struct alert *a, void *arg)
 {
 	struct rulehook	*h = arg;
 	struct pending	*p;
+	struct alert_view *view = NULL;
+	struct alert	*upd = NULL;
+	size_t		 slot = a->id % UCACHE;
 
+	if (a->update && h->ucache[slot].idx != 0 &&
+	    h->ucache[slot].id == a->id) {
+		/* another repeat in this write: only the count changes */
+		p = &h->pend.v[h->ucache[slot].idx - 1];
+		p->upd->suppressed = a->suppressed;
+		p->upd->last_us = a->last_us;
+		p->dirty = 1;
+		return;
+	}
 	buf_reset(&h->jb);
-	if (a->update && update_json(h, a) == 0)
+	if (a->update && update_json(h, a, &view, &upd) == 0)
 		;	/* h->jb holds the original, updated */
 	else if (alert_json(a, &h->jb) != 0) {
 		log_warnx("rules: alert %llu of %s cannot be encoded",
@@ -139,6 +213,13 @@ on_alert(const struct alert *a, void *arg)
 	p = &h->pend.v[h->pend.n];
 	if ((p->json = malloc(h->jb.len + 1)) == NULL)
 		goto nomem;
+	p->view = view;
+	p->upd = upd;
+	p->dirty = 0;
+	if (upd != NULL) {
+		h->ucache[slot].id = a->id;
+		h->ucache[slot].idx = h->pend.n + 1;
+	}
 	memcpy(p->json, h->jb.d, h->jb.len);
 	p->json[h->jb.len] = '\0';
 	p->len = h->jb.len;
@@ -149,6 +230,8 @@ on_alert(const struct alert *a, void *arg)
 	h->pend.n++;
 	return;
  nomem:
+	free(view);
+	free(upd);
 	log_warnx("rules: out of memory, alert %llu of %s lost",
 	    (unsigned long long)a->id, a->rule_id);
 }
@@ -228,9 +311,15 @@ rulehook_free(struct rulehook *h)
 	rules_engine_free(h->eng);
 	rules_free(h->rs);
 	plist_clear(&h->pend);
-	plist_clear(&h->flushed);
 	free(h->pend.v);
-	free(h->flushed.v);
+	for (size_t k = 0; k < UCACHE; k++) {
+		free(h->keep[k].view);
+		free(h->keep[k].upd);
+	}
+	for (int k = 0; k < 2; k++) {
+		plist_clear(&h->fl[k]);
+		free(h->fl[k].v);
+	}
 	buf_clear(&h->jb);
 	buf_clear(&h->ob);
 	free(h);
@@ -263,38 +352,85 @@ rulehook_pending(const struct rulehook *h)
 int
 rulehook_flush(struct rulehook *h, struct store_txn *t)
 {
-	struct plist	tmp;
-	size_t		i;
-	int		r;
+	struct plist	 tmp;
+	struct pending	*p;
+	size_t		 i;
+	int		 r;
 
-	for (i = 0; i < h->pend.n; i++)
-		if ((r = store_txn_alert(t, h->pend.v[i].id,
-		    h->pend.v[i].json, h->pend.v[i].len)) != 0)
-			return r;
-	/* swap the lists: pend becomes flushed, flushed (empty) pend */
-	plist_clear(&h->flushed);
-	tmp = h->flushed;
-	h->flushed = h->pend;
+	if (h->nfl == 2)
+		return ERR_INTERNAL;	/* the writer commits first */
+	for (i = 0; i < h->pend.n; i++) {
+		p = &h->pend.v[i];
+		if (p->dirty) {		/* repeats since it was rendered */
+			buf_reset(&h->jb);
+			if ((r = alert_json(p->upd, &h->jb)) != 0)
+				goto fail;
+			free(p->json);
+			if ((p->json = malloc(h->jb.len + 1)) == NULL) {
+				r = ERR_NOMEM;
+				goto fail;
+			}
+			memcpy(p->json, h->jb.d, h->jb.len);
+			p->json[h->jb.len] = '\0';
+			p->len = h->jb.len;
+			p->dirty = 0;
+		}
+		if ((r = store_txn_alert(t, p->id, p->json, p->len)) != 0)
+			goto fail;
+	}
+	memset(h->ucache, 0, sizeof(h->ucache));
+	/* pend joins the flushed lists, an empty one becomes pend */
+	plist_clear(&h->fl[h->nfl]);
+	tmp = h->fl[h->nfl];
+	h->fl[h->nfl++] = h->pend;
 	h->pend = tmp;
 	return 0;
+ fail:
+	/* the alerts stay pending for the next write (rewriting a key is
+	 * harmless); this write gets an empty list, so that every flush
+	 * has its rulehook_committed */
+	plist_clear(&h->fl[h->nfl++]);
+	return r;
 }
 
+/* The oldest flushed write is done: its alerts go out when it was stored. */
 void
-rulehook_committed(struct rulehook *h)
+rulehook_committed(struct rulehook *h, int stored)
 {
 	struct alert_out	o;
+	struct plist		tmp;
+	struct plist		*l = &h->fl[0];
 
-	for (size_t i = 0; i < h->flushed.n; i++) {
-		o.id = h->flushed.v[i].id;
-		o.severity = h->flushed.v[i].severity;
-		o.update = h->flushed.v[i].update;
-		o.rule = h->flushed.v[i].rule;
-		o.json = h->flushed.v[i].json;
-		o.len = h->flushed.v[i].len;
+	if (h->nfl == 0)
+		return;
+	for (size_t i = 0; stored && i < l->n; i++) {
+		struct pending	*p = &l->v[i];
+		size_t		 k = p->id % UCACHE;
+
+		if (p->upd != NULL && !p->dirty) {
+			/* as stored now: kept for the next repeat */
+			free(h->keep[k].view);
+			free(h->keep[k].upd);
+			h->keep[k].id = p->id;
+			h->keep[k].view = p->view;
+			h->keep[k].upd = p->upd;
+			p->view = NULL;
+			p->upd = NULL;
+		}
+		o.id = l->v[i].id;
+		o.severity = l->v[i].severity;
+		o.update = l->v[i].update;
+		o.rule = l->v[i].rule;
+		o.json = l->v[i].json;
+		o.len = l->v[i].len;
 		if (h->fn != NULL)
 			h->fn(&o, h->arg);
 	}
-	plist_clear(&h->flushed);
+	plist_clear(l);
+	tmp = h->fl[0];
+	h->fl[0] = h->fl[1];
+	h->fl[1] = tmp;
+	h->nfl--;
 }
 
 void

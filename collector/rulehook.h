@@ -54,10 +54,14 @@ void	rulehook_pause(struct rulehook *, int paused);
 void	rulehook_tick(struct rulehook *, int64_t now_us);
 /* Alerts raised and not yet put into a transaction. */
 size_t	rulehook_pending(const struct rulehook *);
-/* Put the pending alerts into the transaction. */
+/*
+ * Put the pending alerts into the transaction.  At most two flushed
+ * transactions may wait for their commit (ERR_INTERNAL beyond).
+ */
 int	rulehook_flush(struct rulehook *, struct store_txn *);
-/* The transaction was committed: hand its alerts to fn. */
-void	rulehook_committed(struct rulehook *);
+/* The oldest flushed transaction is done: when stored, hand its alerts
+ * to fn; else drop them (they are not in the store). */
+void	rulehook_committed(struct rulehook *, int stored);
 
 /* Replace the rules (taking ownership), keeping the state of every rule
  * whose text did not change. */

@@ -87,6 +87,12 @@ struct store_txn {
 	struct pend		*pend;
 	size_t			 npend, cappend;
 	uint64_t		 ncommit;	/* R keys in this txn */
+	/* following another transaction not yet committed (a pipeline):
+	 * its streams' state and its last R number are the baseline */
+	int			 follows;
+	struct pend		*inh;
+	size_t			 ninh, capinh;
+	uint64_t		 inh_commit;
 	size_t			 nevents;
 	struct buf		 key, val, pk;
 	/* postings of the whole transaction */
@@ -98,6 +104,15 @@ struct store_txn {
 	size_t			 capthash;
 	struct blockref		*blks;
 	size_t			 nblks, capblks;
+	/* recent terms by field name address and value: the events of a
+	 * write share most hosts, programs, files, actions ... */
+#define LASTTERMS	64
+#define LASTVAL		48
+	struct {
+		const char	*field;
+		uint32_t	 hour, term, vlen;
+		char		 val[LASTVAL];
+	}			 last[LASTTERMS];
 	struct pfact		*facts;		/* PLACE_FACTS_MAX */
 	store_eventfn		 evfn;		/* each new event, decoded */
 	void			*evarg;
@@ -472,6 +487,7 @@ store_txn_free(struct store_txn *t)
 		}
 	free(t->facts);
 	free(t->pend);
+	free(t->inh);
 	free(t->terms);
 	free(t->ents);
 	free(t->thash);
@@ -483,15 +499,67 @@ store_txn_free(struct store_txn *t)
 }
 
 static void	postings_reset(struct store_txn *);
+static uint64_t	txn_base(const struct store_txn *);
 
 void
 store_txn_reset(struct store_txn *t)
 {
 	leveldb_writebatch_clear(t->wb);
 	t->npend = 0;
+	if (t->follows && t->ninh > 0) {
+		/* back to the baseline of the transaction it follows */
+		if (t->cappend < t->ninh) {
+			free(t->pend);
+			t->cappend = 0;
+			if ((t->pend = reallocarray(NULL, t->capinh,
+			    sizeof(*t->pend))) != NULL)
+				t->cappend = t->capinh;
+		}
+		if (t->cappend >= t->ninh) {
+			memcpy(t->pend, t->inh, t->ninh * sizeof(*t->pend));
+			t->npend = t->ninh;
+		}
+	}
 	t->ncommit = 0;
 	t->nevents = 0;
 	postings_reset(t);
+}
+
+int
+store_txn_follow(struct store_txn *t, const struct store_txn *prev)
+{
+	struct pend *np;
+
+	if (prev->npend > t->capinh) {
+		if ((np = reallocarray(t->inh, prev->npend, sizeof(*np))) ==
+		    NULL)
+			return ERR_NOMEM;
+		t->inh = np;
+		t->capinh = prev->npend;
+	}
+	if (prev->npend > 0)
+		memcpy(t->inh, prev->pend, prev->npend * sizeof(*np));
+	t->ninh = prev->npend;
+	t->inh_commit = txn_base(prev) + prev->ncommit;
+	t->follows = 1;
+	store_txn_reset(t);
+	if (t->npend != t->ninh)
+		return ERR_NOMEM;
+	return 0;
+}
+
+/* The R number before this transaction's first block. */
+static uint64_t
+txn_base(const struct store_txn *t)
+{
+	uint64_t c;
+
+	if (t->follows)
+		return t->inh_commit;
+	pthread_mutex_lock(&t->st->mtx);
+	c = t->st->commit;
+	pthread_mutex_unlock(&t->st->mtx);
+	return c;
 }
 
 void
@@ -692,6 +760,7 @@ postings_grow(struct store_txn *t)
 static void
 postings_reset(struct store_txn *t)
 {
+	memset(t->last, 0, sizeof(t->last));
 	t->nterms = t->nents = t->nblks = 0;
 	buf_reset(&t->pk);
 	if (t->thash != NULL)
@@ -724,9 +793,22 @@ posting_add(struct store_txn *t, const char *field, const char *val,
 	struct pterm	*pt;
 	struct pentry	*pe, *ne;
 	uint32_t	 blk = (uint32_t)(t->nblks - 1);
-	size_t		 slot, nc;
+	size_t		 slot, nc, ls;
+	uint64_t	 w = vlen;
 	int		 r;
 
+	memcpy(&w, val, vlen < 8 ? vlen : 8);
+	w ^= (uintptr_t)field ^ vlen << 56;
+	w *= 0x9e3779b97f4a7c15ULL;
+	ls = (size_t)(w >> 58) % LASTTERMS;
+
+	if (t->last[ls].field == field && t->last[ls].hour == hour &&
+	    t->last[ls].vlen == vlen && memcmp(t->last[ls].val, val,
+	    vlen) == 0 && strcmp((const char *)t->pk.d +
+	    t->terms[t->last[ls].term].off + 1, field) == 0) {
+		pt = &t->terms[t->last[ls].term];
+		goto found;
+	}
 	if ((r = keys_posting_prefix(&t->key, field, val, vlen)) != 0)
 		return r == ERR_TOOBIG ? 0 : r;	/* long values: not indexed */
 	if ((r = postings_grow(t)) != 0)
@@ -749,6 +831,14 @@ posting_add(struct store_txn *t, const char *field, const char *val,
 		    memcmp(t->pk.d + pt->off, t->key.d, pt->len) == 0)
 			break;
 	}
+	if (vlen <= LASTVAL) {
+		t->last[ls].field = field;
+		t->last[ls].hour = hour;
+		t->last[ls].vlen = (uint32_t)vlen;
+		t->last[ls].term = (uint32_t)(pt - t->terms);
+		memcpy(t->last[ls].val, val, vlen);
+	}
+ found:
 	if (pt->tail != 0 && (pe = &t->ents[pt->tail - 1])->blk == blk) {
 		bitmap_set(pe->bm, idx);
 		return 0;
@@ -910,7 +1000,7 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		wb_put(t, &t->key, hours[i].bm, BLOCK_BITMAP);
 	}
 	t->ncommit++;
-	if ((r = keys_ingest(&t->key, t->st->commit + t->ncommit)) != 0)
+	if ((r = keys_ingest(&t->key, txn_base(t) + t->ncommit)) != 0)
 		goto out;
 	{
 		uint8_t rv[KEYS_BLOCKREF];
@@ -1072,12 +1162,13 @@ store_txn_alert(struct store_txn *t, uint64_t id, const char *json,
 int
 store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 {
-	char	*lerr = NULL;
-	size_t	 i;
-	int	 r;
+	char		*lerr = NULL;
+	size_t		 i;
+	uint64_t	 base;
+	int		 r;
 
-	if (t->nterms > 0 && (r = postings_flush(t, t->st->commit + 1)) !=
-	    0) {
+	base = txn_base(t);
+	if (t->nterms > 0 && (r = postings_flush(t, base + 1)) != 0) {
 		snprintf(err, errlen, "postings: %s", err_str(r));
 		return r;
 	}
@@ -1111,8 +1202,12 @@ store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 		t->st->heads[p->stream].loaded = 1;
 		memcpy(t->st->heads[p->stream].h, p->head, CHAIN_HASH);
 	}
-	t->st->commit += t->ncommit;
+	if (t->ncommit > 0)
+		t->st->commit = base + t->ncommit;
 	pthread_mutex_unlock(&t->st->mtx);
+	/* committed: from now on it reads the store's own state */
+	t->follows = 0;
+	t->ninh = 0;
 	store_txn_reset(t);
 	return 0;
 }

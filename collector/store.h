@@ -90,6 +90,14 @@ int	store_txn_alert(struct store_txn *, uint64_t id, const char *json,
 /* Write everything atomically (synced).  ERR_STORE with err on failure;
  * the transaction is then unchanged and may be committed again. */
 int	store_txn_commit(struct store_txn *, char *err, size_t errlen);
+/*
+ * Start t (reset) as the continuation of prev, which is complete but not
+ * yet committed (it is being written on another thread): t sees prev's
+ * streams' next sequences and chain heads and numbers its blocks after
+ * prev's.  prev must be committed before t.  A reset goes back to this
+ * baseline; a successful commit ends it.
+ */
+int	store_txn_follow(struct store_txn *t, const struct store_txn *prev);
 size_t	store_txn_events(const struct store_txn *);
 /*
  * Called for every new event store_txn_add stores, after it is decoded,

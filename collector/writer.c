@@ -1,13 +1,23 @@
 /*
- * writer.c -- the storage thread (see writer.h).
+ * writer.c -- the storage threads (see writer.h).
  *
- * Queue states of a job: submitted (queue, mutex) -> being stored (the
- * thread's local list) -> done (done list, mutex) -> delivered on the
- * event loop by done_cb.  A LevelDB write error stops acks: the round is
- * retried every second, after reopening the store (store_reopen), so the
- * queue fills, the sessions stop reading and the shippers keep their data
- * until storage works again.  A stop request ends the retries: the round
- * is then delivered as failed (no ACK).
+ * Two threads in a pipeline.  The writer thread prepares a round: it
+ * takes every queued job, decodes, indexes and runs the rules into one
+ * store transaction.  The commit thread writes the prepared transaction
+ * (one synced LevelDB write) while the writer thread already prepares the
+ * next one, which follows it (store_txn_follow: it sees the first one's
+ * sequences, chain heads and numbers before they are committed).  At most
+ * one transaction is being committed and one prepared; commits happen in
+ * order.
+ *
+ * Queue states of a job: submitted (queue, mutex) -> being prepared (the
+ * writer thread's local list) -> being committed (the commit thread's
+ * list) -> done (done list, mutex) -> delivered on the event loop by
+ * done_cb.  A LevelDB write error stops acks: the commit is retried every
+ * second, after reopening the store (store_reopen), so the queue fills,
+ * the sessions stop reading and the shippers keep their data until
+ * storage works again.  A stop request ends the retries: the round, and
+ * the one prepared after it, are delivered as failed (no ACK).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,7 +34,8 @@
 #include "stats.h"
 #include "writer.h"
 
-#define ROUND_MAX_EVENTS	65536
+#define ROUND_MAX_EVENTS	16384	/* a deep queue is split into rounds:
+					 * one commits, the next is prepared */
 #define WRITER_SAVE_US		(10 * 1000000LL)	/* rules state */
 #define ALERTQ_MAX		10000	/* alerts waiting for the loop */
 
@@ -38,7 +49,8 @@ TAILQ_HEAD(qalertq, qalert);
 
 struct writer {
 	struct store		*st;
-	struct store_txn	*txn;
+	struct store_txn	*txns[2];
+	struct store_txn	*txn;		/* being prepared: one of txns */
 	struct event		*doneev;
 	writer_donefn		 donefn;
 	void			*arg;
@@ -48,6 +60,16 @@ struct writer {
 	pthread_cond_t		 cv;
 	struct wjobq		 q, done;
 	int			 stop;
+	/* the commit thread (mutex) */
+	pthread_t		 cthr;
+	int			 cstarted;
+	pthread_cond_t		 ccv;
+	struct store_txn	*ctxn;		/* to commit; NULL: idle */
+	struct wjobq		 cjobs;		/* its jobs */
+	int			 cstop;
+	int			 cfailed;	/* the last commit failed */
+	int			 cdone;		/* commits not yet reaped */
+	int			 cdone_ok[2];	/* their outcome, oldest first */
 	uint32_t		 istream;	/* internal stream, or MAX */
 	struct buf		 ibuf;
 	/* rules (NULL: none) */
@@ -171,7 +193,8 @@ writer_set_rules(struct writer *w, struct ruleset *rs, size_t max_groups,
 		return ERR_NOMEM;
 	w->alertfn = fn;
 	w->alertarg = arg;
-	rulehook_attach(w->hook, w->txn);
+	rulehook_attach(w->hook, w->txns[0]);
+	rulehook_attach(w->hook, w->txns[1]);
 	if (state_path != NULL) {
 		r = rulehook_load(w->hook, state_path);
 		if (r != 0 && r != ERR_NOTFOUND)
@@ -217,18 +240,24 @@ writer_new(struct store *st, struct event_base *base, writer_donefn fn,
 	w->arg = arg;
 	TAILQ_INIT(&w->q);
 	TAILQ_INIT(&w->done);
+	TAILQ_INIT(&w->cjobs);
 	w->istream = UINT32_MAX;
 	TAILQ_INIT(&w->alerts);
 	buf_init(&w->ibuf, PROTO_FRAME_MAX);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	if ((w->txn = store_txn_new(st)) == NULL ||
+	pthread_cond_init(&w->ccv, NULL);
+	w->txns[0] = store_txn_new(st);
+	w->txns[1] = store_txn_new(st);
+	w->txn = w->txns[0];
+	if (w->txns[0] == NULL || w->txns[1] == NULL ||
 	    (w->doneev = event_new(base, -1, 0, writer_donecb, w)) == NULL ||
 	    (w->alertev = event_new(base, -1, 0, writer_alertcb, w)) ==
 	    NULL) {
 		if (w->doneev != NULL)
 			event_free(w->doneev);
-		store_txn_free(w->txn);
+		store_txn_free(w->txns[0]);
+		store_txn_free(w->txns[1]);
 		free(w);
 		return NULL;
 	}
@@ -359,20 +388,161 @@ writer_stopping(struct writer *w)
 	return stop;
 }
 
+/* The commit thread: write each prepared transaction, in order. */
+static void *
+commit_main(void *arg)
+{
+	struct writer		*w = arg;
+	struct store_txn	*t;
+	struct wjobq		 l;
+	struct wjob		*j;
+	char			 err[512];
+	int			 r, logged = 0;
+
+	for (;;) {
+		TAILQ_INIT(&l);
+		pthread_mutex_lock(&w->mtx);
+		while (w->ctxn == NULL && !w->cstop)
+			pthread_cond_wait(&w->ccv, &w->mtx);
+		if ((t = w->ctxn) == NULL) {
+			pthread_mutex_unlock(&w->mtx);
+			break;
+		}
+		TAILQ_CONCAT(&l, &w->cjobs, entry);
+		pthread_mutex_unlock(&w->mtx);
+
+		while ((r = store_txn_commit(t, err, sizeof(err))) != 0) {
+			STATS_ADD(store_errors, 1);
+			if (!logged++)
+				log_warnx("store write failed, not "
+				    "acknowledging until it works: %s", err);
+			if (writer_stopping(w))
+				break;
+			sleep(1);
+			/* the failed write may have broken the handle:
+			 * store_reopen says why the same one cannot do */
+			while (store_reopen(w->st, err, sizeof(err)) != 0 &&
+			    !writer_stopping(w))
+				sleep(1);
+		}
+		if (r != 0) {
+			/* stopping: no ACK; the shippers send it again */
+			log_warnx("stopping with %zu events not stored",
+			    store_txn_events(t));
+			TAILQ_FOREACH(j, &l, entry)
+				if (j->status == 0)
+					j->status = ERR_STORE;
+			store_txn_reset(t);
+		} else {
+			if (logged) {
+				log_info("store writes work again");
+				logged = 0;
+			}
+			STATS_ADD(commits, 1);
+		}
+		pthread_mutex_lock(&w->mtx);
+		TAILQ_CONCAT(&w->done, &l, entry);
+		w->ctxn = NULL;
+		w->cfailed = r != 0;
+		w->cdone_ok[w->cdone++] = r == 0;
+		pthread_cond_broadcast(&w->ccv);
+		pthread_cond_signal(&w->cv);	/* reap the alerts */
+		pthread_mutex_unlock(&w->mtx);
+		event_active(w->doneev, 0, 0);
+	}
+	return NULL;
+}
+
+/* On the writer thread: the alerts of finished commits go out. */
+static void
+reap(struct writer *w)
+{
+	struct rules_stats	rs;
+	int			ok[2], n, i;
+
+	pthread_mutex_lock(&w->mtx);
+	n = w->cdone;
+	ok[0] = w->cdone_ok[0];
+	ok[1] = w->cdone_ok[1];
+	w->cdone = 0;
+	pthread_mutex_unlock(&w->mtx);
+	if (w->hook == NULL || n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		rulehook_committed(w->hook, ok[i]);	/* only stored ones */
+	rulehook_stats(w->hook, &rs);
+	pthread_mutex_lock(&w->mtx);
+	w->rstats = rs;
+	pthread_mutex_unlock(&w->mtx);
+}
+
+/*
+ * Hand the prepared transaction to the commit thread once it is idle;
+ * the other transaction follows it.  When the previous commit failed
+ * (stopping), this round cannot be stored either.
+ */
+static void
+hand_over(struct writer *w, struct wjobq *l)
+{
+	struct store_txn	*next;
+	struct wjob		*j;
+	int			 failed;
+
+	pthread_mutex_lock(&w->mtx);
+	while (w->ctxn != NULL)
+		pthread_cond_wait(&w->ccv, &w->mtx);
+	failed = w->cfailed;
+	pthread_mutex_unlock(&w->mtx);
+	reap(w);
+	next = w->txn == w->txns[0] ? w->txns[1] : w->txns[0];
+	if (!failed && store_txn_follow(next, w->txn) != 0) {
+		/* no room for the baseline: commit this one first */
+		pthread_mutex_lock(&w->mtx);
+		w->ctxn = w->txn;
+		TAILQ_CONCAT(&w->cjobs, l, entry);
+		pthread_cond_broadcast(&w->ccv);
+		while (w->ctxn != NULL)
+			pthread_cond_wait(&w->ccv, &w->mtx);
+		pthread_mutex_unlock(&w->mtx);
+		reap(w);
+		store_txn_reset(next);
+		w->txn = next;
+		return;
+	}
+	if (failed) {
+		TAILQ_FOREACH(j, l, entry)
+			if (j->status == 0)
+				j->status = ERR_STORE;
+		store_txn_reset(w->txn);
+		if (w->hook != NULL)
+			rulehook_committed(w->hook, 0);
+		pthread_mutex_lock(&w->mtx);
+		TAILQ_CONCAT(&w->done, l, entry);
+		pthread_mutex_unlock(&w->mtx);
+		event_active(w->doneev, 0, 0);
+		return;
+	}
+	pthread_mutex_lock(&w->mtx);
+	w->ctxn = w->txn;
+	TAILQ_CONCAT(&w->cjobs, l, entry);
+	pthread_cond_broadcast(&w->ccv);
+	pthread_mutex_unlock(&w->mtx);
+	w->txn = next;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct writer	*w = arg;
 	struct wjobq	 l;
 	struct wjob	*j;
-	char		 err[512];
 	size_t		 n;
-	int		 r, failed, logged = 0, stop;
+	int		 r, failed, stop;
 
 	for (;;) {
 		TAILQ_INIT(&l);
 		pthread_mutex_lock(&w->mtx);
-		if (TAILQ_EMPTY(&w->q) && !w->stop)
+		if (TAILQ_EMPTY(&w->q) && !w->stop && w->cdone == 0)
 			wait_jobs(w);
 		stop = w->stop;
 		n = 0;
@@ -383,6 +553,7 @@ writer_main(void *arg)
 			n += j->kind == WJOB_BATCH ? j->batch.count : 1;
 		}
 		pthread_mutex_unlock(&w->mtx);
+		reap(w);
 		if (w->hook != NULL)
 			rules_second(w, now_us());
 		if (TAILQ_EMPTY(&l) && (w->hook == NULL ||
@@ -415,50 +586,16 @@ writer_main(void *arg)
 		    (r = rulehook_flush(w->hook, w->txn)) != 0)
 			log_warnx("rules: alerts not stored: %s",
 			    err_str(r));
-		while ((r = store_txn_commit(w->txn, err, sizeof(err))) != 0) {
-			STATS_ADD(store_errors, 1);
-			if (!logged++)
-				log_warnx("store write failed, not "
-				    "acknowledging until it works: %s", err);
-			if (writer_stopping(w))
-				break;
-			sleep(1);
-			/* the failed write may have broken the handle:
-			 * store_reopen says why the same one cannot do */
-			while (store_reopen(w->st, err, sizeof(err)) != 0 &&
-			    !writer_stopping(w))
-				sleep(1);
-		}
-		if (r != 0) {
-			/* stopping: no ACK; the shippers send it again */
-			log_warnx("stopping with %zu events not stored",
-			    store_txn_events(w->txn));
-			TAILQ_FOREACH(j, &l, entry)
-				if (j->status == 0)
-					j->status = ERR_STORE;
-			store_txn_reset(w->txn);
-		} else {
-			if (logged) {
-				log_info("store writes work again");
-				logged = 0;
-			}
-			STATS_ADD(commits, 1);
-			if (w->hook != NULL) {
-				struct rules_stats rs;
-
-				/* only a committed alert goes out */
-				rulehook_committed(w->hook);
-				rulehook_stats(w->hook, &rs);
-				pthread_mutex_lock(&w->mtx);
-				w->rstats = rs;
-				pthread_mutex_unlock(&w->mtx);
-			}
-		}
-		pthread_mutex_lock(&w->mtx);
-		TAILQ_CONCAT(&w->done, &l, entry);
-		pthread_mutex_unlock(&w->mtx);
-		event_active(w->doneev, 0, 0);
+		hand_over(w, &l);
 	}
+	/* the last commit, then the commit thread ends */
+	pthread_mutex_lock(&w->mtx);
+	while (w->ctxn != NULL)
+		pthread_cond_wait(&w->ccv, &w->mtx);
+	w->cstop = 1;
+	pthread_cond_broadcast(&w->ccv);
+	pthread_mutex_unlock(&w->mtx);
+	reap(w);
 	if (w->hook != NULL && w->state_path != NULL)
 		(void)rulehook_save(w->hook, w->state_path);
 	return NULL;
@@ -467,6 +604,9 @@ writer_main(void *arg)
 int
 writer_start(struct writer *w)
 {
+	if (pthread_create(&w->cthr, NULL, commit_main, w) != 0)
+		return ERR_IO;
+	w->cstarted = 1;
 	if (pthread_create(&w->thr, NULL, writer_main, w) != 0)
 		return ERR_IO;
 	w->started = 1;
@@ -494,6 +634,13 @@ writer_free(struct writer *w)
 		pthread_mutex_unlock(&w->mtx);
 		pthread_join(w->thr, NULL);
 	}
+	if (w->cstarted) {
+		pthread_mutex_lock(&w->mtx);
+		w->cstop = 1;
+		pthread_cond_broadcast(&w->ccv);
+		pthread_mutex_unlock(&w->mtx);
+		pthread_join(w->cthr, NULL);
+	}
 	writer_donecb(-1, 0, w);
 	writer_alertcb(-1, 0, w);
 	event_free(w->doneev);
@@ -501,9 +648,11 @@ writer_free(struct writer *w)
 	rulehook_free(w->hook);
 	rules_free(w->reload);
 	free(w->state_path);
-	store_txn_free(w->txn);
+	store_txn_free(w->txns[0]);
+	store_txn_free(w->txns[1]);
 	buf_clear(&w->ibuf);
 	pthread_mutex_destroy(&w->mtx);
 	pthread_cond_destroy(&w->cv);
+	pthread_cond_destroy(&w->ccv);
 	free(w);
 }

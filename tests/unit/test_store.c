@@ -4,7 +4,11 @@
  * unmarked non-empty store is refused with a message naming it), and
  * grouped postings: one P key per (field=value, hour) and write, listing
  * every block of the write, read back by cand_collect and ANDed by
- * cand_intersect; a second write adds a second group.
+ * cand_intersect; a second write adds a second group.  And the rules
+ * hook's suppressed repeats: many in one write give one stored update
+ * with the final count, and one update for the outputs.  And pipelined
+ * transactions (store_txn_follow): the second, prepared before the first
+ * is committed, continues its sequences, commit numbers and hash chains.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +19,11 @@
 #include "cand.h"
 #include "err.h"
 #include "keys.h"
+#include "rulehook.h"
+#include "rules.h"
 #include "store.h"
 #include "test.h"
+#include "verify.h"
 
 #define T0	1710407643000000LL	/* 2024-03-14T09:14:03Z */
 
@@ -181,6 +188,191 @@ test_postings(void)
 	T_INT(system(cmd), 0);
 }
 
+struct outs {
+	int		n, updates;
+	char		last[1024];
+};
+
+static void
+out_cb(const struct alert_out *o, void *arg)
+{
+	struct outs *c = arg;
+
+	c->n++;
+	c->updates += o->update;
+	snprintf(c->last, sizeof(c->last), "%.*s", (int)o->len, o->json);
+}
+
+static void
+test_repeats(void)
+{
+	static const char text[] = "rule r\n title T\n severity high\n"
+	    " match event.action == ssh_login\n suppress 1h\nend\n";
+	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
+	char			 err[512], cmd[600];
+	struct store		*st = NULL;
+	struct store_txn	*t;
+	struct ruleset		*rs = NULL;
+	struct rulehook		*h;
+	struct outs		 c;
+	struct buf		 b;
+	uint32_t		 sid;
+	uint64_t		 next;
+
+	memset(&c, 0, sizeof(c));
+	T_OK(mkdtemp(dir) != NULL);
+	T_INT(rules_parse("t.rules", text, sizeof(text) - 1, &rs, err,
+	    sizeof(err)), 0);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL || rs == NULL)
+		return;
+	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
+	    "auth", "host", "", &sid, &next), 0);
+	t = store_txn_new(st);
+	h = rulehook_new(st, rs, 0, out_cb, &c);
+	rulehook_attach(h, t);
+	/* 30 failures: alert 1, then 29 repeats in the same write */
+	add(t, sid, 1, 30, "hv1");
+	T_INT(rulehook_flush(h, t), 0);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	rulehook_committed(h, 1);
+	T_INT(c.n, 2);
+	T_INT(c.updates, 1);
+	T_OK(strstr(c.last, "\"suppressed\":29") != NULL);
+	buf_init(&b, 0);
+	T_INT(store_get_alert(st, 1, &b), 0);
+	T_OK(b.len > 0 && memmem(b.d, b.len, "\"suppressed\":29", 15) !=
+	    NULL);
+	T_INT(store_get_alert(st, 2, &b), ERR_NOTFOUND);
+	/* a second write: one more update, counting on */
+	add(t, sid, 31, 30, "hv1");
+	T_INT(rulehook_flush(h, t), 0);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	rulehook_committed(h, 1);
+	T_INT(c.n, 3);
+	T_INT(c.updates, 2);
+	T_INT(store_get_alert(st, 1, &b), 0);
+	T_OK(b.len > 0 && memmem(b.d, b.len, "\"suppressed\":59", 15) !=
+	    NULL);
+	buf_clear(&b);
+	rulehook_free(h);	/* and the rule set */
+	store_txn_free(t);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INT(system(cmd), 0);
+}
+
+static int
+no_emit(void *arg, const char *json, size_t len)
+{
+	(void)arg;
+	(void)json;
+	(void)len;
+	return 0;
+}
+
+/* R keys 1..n in order, each naming a stored block */
+static int
+ingest_log_ok(struct store *st, uint64_t n)
+{
+	struct store_iter	*it = store_iter_new(st);
+	const uint8_t		*k;
+	size_t			 kl;
+	uint64_t		 c, want = 1;
+
+	for (store_iter_seek(it, "R", 1); store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (keys_decode_ingest(k, kl, &c) != 0)
+			break;
+		if (c != want++)
+			break;
+	}
+	store_iter_free(it);
+	return want == n + 1 && store_last_commit(st) == n;
+}
+
+static void
+test_follow(void)
+{
+	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
+	char			 err[512], cmd[600];
+	struct store		*st = NULL;
+	struct store_txn	*a, *b;
+	struct verify_stats	 vs;
+	struct buf		 proc;
+	struct proto_batch	 pb;
+	struct buf		 ev;
+	size_t			 nk, ne;
+	uint32_t		 s1, s2, stored, dups;
+	uint64_t		 next, gap;
+	int			 i;
+
+	T_OK(mkdtemp(dir) != NULL);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL)
+		return;
+	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
+	    "auth", "host", "", &s1, &next), 0);
+	T_INT(store_stream_lookup(st, "hv2", "i2", "/var/log/auth.log",
+	    "auth", "host", "", &s2, &next), 0);
+	a = store_txn_new(st);
+	b = store_txn_new(st);
+	add(a, s1, 1, 300, "hv1");		/* blocks 1, 257: R 1, 2 */
+	T_INT(store_txn_follow(b, a), 0);
+	/* b sees a's sequences: a retransmission of 290..309 is trimmed
+	 * to 301..309 */
+	buf_init(&ev, 0);
+	for (i = 0; i < 20; i++) {
+		buf_put_u64(&ev, (uint64_t)T0);
+		buf_put_str(&ev, "Mar 14 09:15:00 hv1 sshd[1]: x", 30);
+	}
+	pb.stream = s1;
+	pb.first_seq = 290;
+	pb.count = 20;
+	pb.events = ev.d;
+	pb.eventslen = ev.len;
+	T_INT(store_txn_add(b, s1, &pb, T0, 0, &stored, &dups, &gap), 0);
+	T_INT(stored, 9);
+	T_INT(dups, 11);
+	T_OK(gap == 0);
+	/* a reset goes back to a's state, not the store's */
+	store_txn_reset(b);
+	T_INT(store_txn_add(b, s1, &pb, T0, 0, &stored, &dups, &gap), 0);
+	T_INT(stored, 9);
+	add(b, s2, 1, 10, "hv2");		/* R 3, 4 */
+	T_INT(store_txn_commit(a, err, sizeof(err)), 0);
+	T_INT(store_txn_commit(b, err, sizeof(err)), 0);
+	T_OK(ingest_log_ok(st, 4));
+	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
+	    "auth", "host", "", &s1, &next), 0);
+	T_OK(next == 310);
+	/* the chains run on across the two writes */
+	memset(&vs, 0, sizeof(vs));
+	T_INT(verify_run(st, NULL, no_emit, NULL, &vs), 0);
+	T_OK(vs.blocks == 4 && vs.events == 319 && vs.problems == 0);
+	/* two groups of postings: the writes' first R numbers */
+	buf_init(&proc, 0);
+	T_INT(keys_posting_prefix(&proc, "process.name", "sshd", 4), 0);
+	pkeys(st, &proc, &nk, &ne);
+	T_INT(nk, 2);
+	T_INT(ne, 4);
+	/* committed: a later transaction reads the store again */
+	add(a, s1, 310, 5, "hv1");
+	T_INT(store_txn_commit(a, err, sizeof(err)), 0);
+	T_OK(ingest_log_ok(st, 5));
+	memset(&vs, 0, sizeof(vs));
+	T_INT(verify_run(st, NULL, no_emit, NULL, &vs), 0);
+	T_OK(vs.problems == 0 && vs.events == 324);
+	buf_clear(&proc);
+	buf_clear(&ev);
+	store_txn_free(a);
+	store_txn_free(b);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INT(system(cmd), 0);
+}
+
 static void
 test_layout(void)
 {
@@ -236,5 +428,7 @@ main(void)
 {
 	test_layout();
 	test_postings();
+	test_repeats();
+	test_follow();
 	return TEST_DONE();
 }
