@@ -344,6 +344,7 @@ struct run {
 	struct agg_stats	*as;
 	struct agg_tally	*ta;
 	struct buf		 key, blk;
+	struct store_iter	*bit;		/* block reads */
 	struct buf		 pre[TERMS_MAX];
 	int			 npre;
 	struct cand		*cv;	/* term candidates, sorted */
@@ -394,8 +395,9 @@ decode_cand(struct run *ru, const struct cand *cd)
 	struct block_ev		 be;
 	struct decode_ctx	 dc;
 	const char		*v;
+	const uint8_t		*bv;
 	char			 low[KEYS_VALUE_MAX];
-	size_t			 vl = 0, k;
+	size_t			 vl = 0, k, bvl;
 	unsigned		 idx;
 	int			 r;
 
@@ -405,9 +407,11 @@ decode_cand(struct run *ru, const struct cand *cd)
 		ru->metaid = cd->ref.stream;
 		ru->metaok = 1;
 	}
-	if ((r = store_get_block(ru->st, &cd->ref, &ru->blk)) != 0)
+	if (ru->bit == NULL && (ru->bit = store_iter_new(ru->st)) == NULL)
+		return ERR_NOMEM;
+	if ((r = store_iter_block(ru->bit, &cd->ref, &bv, &bvl)) != 0)
 		return r == ERR_NOTFOUND ? 0 : r;
-	if (block_open(&br, ru->blk.d, ru->blk.len) != 0)
+	if (block_open(&br, bv, bvl) != 0)
 		return 0;
 	ru->as->blocks++;
 	dc.recv_us = br.recv_us;
@@ -714,6 +718,7 @@ agg_run(struct store *st, const struct agg_req *rq, search_emitfn emit,
 	free(ru->cv);
 	buf_clear(&ru->key);
 	buf_clear(&ru->blk);
+	store_iter_free(ru->bit);
 	free(ru);
 	return r;
 }

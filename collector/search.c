@@ -32,6 +32,7 @@ struct ctx {
 	uint32_t		 metaid[META_CACHE];
 	int			 metaok[META_CACHE];
 	struct buf		 blk, key, line;
+	struct store_iter	*bit;		/* block reads */
 	struct placement_cache	 pcache;
 	struct record		 ev;
 };
@@ -101,14 +102,18 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
 	struct block_reader		 br;
 	struct block_ev			 be;
 	struct decode_ctx		 dc;
+	const uint8_t			*v;
+	size_t				 vl;
 	unsigned			 idx;
 	int				 r;
 
 	if ((m = meta_get(c, ref->stream)) == NULL)
 		return 0;
-	if ((r = store_get_block(c->st, ref, &c->blk)) != 0)
+	if (c->bit == NULL && (c->bit = store_iter_new(c->st)) == NULL)
+		return ERR_NOMEM;
+	if ((r = store_iter_block(c->bit, ref, &v, &vl)) != 0)
 		return r == ERR_NOTFOUND ? 0 : r;
-	if ((r = block_open(&br, c->blk.d, c->blk.len)) != 0)
+	if ((r = block_open(&br, v, vl)) != 0)
 		return 0;	/* damaged block: skipped, verify reports it */
 	dc.recv_us = br.recv_us;
 	dc.tzoff = br.tzoff;
@@ -200,6 +205,7 @@ ctx_free(struct ctx *c)
 {
 	if (c == NULL)
 		return;
+	store_iter_free(c->bit);
 	buf_clear(&c->blk);
 	buf_clear(&c->key);
 	buf_clear(&c->line);

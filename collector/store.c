@@ -1324,6 +1324,27 @@ store_get_block(struct store *st, const struct blockref *ref,
 }
 
 int
+store_iter_block(struct store_iter *it, const struct blockref *ref,
+    const uint8_t **v, size_t *len)
+{
+	uint8_t		 k[1 + KEYS_BLOCKREF];
+	const char	*kk;
+	size_t		 kl;
+
+	k[0] = 'B';
+	be32_put(k + 1, ref->stream);
+	be64_put(k + 5, ref->first_seq);
+	leveldb_iter_seek(it->it, (const char *)k, sizeof(k));
+	if (!leveldb_iter_valid(it->it))
+		return ERR_NOTFOUND;
+	kk = leveldb_iter_key(it->it, &kl);
+	if (kl != sizeof(k) || memcmp(kk, k, kl) != 0)
+		return ERR_NOTFOUND;
+	*v = (const uint8_t *)leveldb_iter_value(it->it, len);
+	return 0;
+}
+
+int
 store_get_alert(struct store *st, uint64_t id, struct buf *out)
 {
 	struct buf	k;
