@@ -347,6 +347,9 @@ struct run {
 	struct store_iter	*bit;		/* block reads */
 	struct buf		 pre[TERMS_MAX];
 	int			 npre;
+	/* field:prefix* globs on indexed fields (query_required_prefixes) */
+	const char		*fixf[TERMS_MAX], *fixes[TERMS_MAX];
+	size_t			 fixlen[TERMS_MAX], nfix;
 	struct cand		*cv;	/* term candidates, sorted */
 	size_t			 nc;
 	struct stream_meta	 meta;
@@ -361,17 +364,32 @@ static int
 candidates(struct run *ru, uint32_t h0, uint32_t h1)
 {
 	uint8_t	tp = 'T';
+	size_t	i;
 	int	t, r;
 
 	ru->nc = 0;
-	if (ru->npre == 0)
+	if (ru->npre == 0 && ru->nfix == 0)
 		r = cand_collect(ru->st, &tp, 1, h0, h1, &ru->cv, &ru->nc);
-	else {
+	else if (ru->npre > 0) {
 		r = cand_collect(ru->st, ru->pre[0].d, ru->pre[0].len, h0,
 		    h1, &ru->cv, &ru->nc);
 		for (t = 1; r == 0 && t < ru->npre && ru->nc > 0; t++)
 			r = cand_intersect(ru->st, ru->pre[t].d,
 			    ru->pre[t].len, ru->cv, &ru->nc);
+	} else
+		r = cand_collect_prefix(ru->st, ru->fixf[0], ru->fixes[0],
+		    ru->fixlen[0], h0, h1, &ru->cv, &ru->nc);
+	for (i = ru->npre > 0 ? 0 : 1; r == 0 && i < ru->nfix && ru->nc > 0;
+	    i++) {
+		struct cand	*ov = NULL;
+		size_t		 no = 0;
+
+		cand_sort(ru->cv, ru->nc);
+		if ((r = cand_collect_prefix(ru->st, ru->fixf[i],
+		    ru->fixes[i], ru->fixlen[i], ru->cv[0].hour,
+		    ru->cv[ru->nc - 1].hour, &ov, &no)) == 0)
+			cand_and(ru->cv, &ru->nc, ov, no);
+		free(ov);
 	}
 	if (r == 0)
 		cand_sort(ru->cv, ru->nc);
@@ -422,6 +440,9 @@ decode_cand(struct run *ru, const struct cand *cd)
 	for (idx = 0; block_next(&br, &be) == 1; idx++) {
 		if (!bitmap_isset(cd->bm, idx) || be.ts_us < rq->since_us ||
 		    be.ts_us >= rq->until_us)
+			continue;
+		if (rq->q != NULL && !query_raw_may_match(rq->q, be.raw,
+		    be.rawlen))
 			continue;
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &ru->ev);
 		ru->ev.ts_us = be.ts_us;
@@ -591,6 +612,17 @@ run_prepare(struct run *ru, int *indexed)
 	}
 	if (nt == TERMS_MAX)
 		*indexed = 0;	/* there may be more terms */
+	/* prefixes of globs pick candidates; the decode path checks */
+	nt = ru->rq->q ? query_required_prefixes(ru->rq->q, ru->fixf,
+	    ru->fixes, ru->fixlen, TERMS_MAX) : 0;
+	for (i = 0; i < nt; i++)
+		if (decode_indexed(ru->fixf[i]) &&
+		    strcmp(ru->fixf[i], "vm.name") != 0 &&
+		    strcmp(ru->fixf[i], "hypervisor.name") != 0) {
+			ru->fixf[ru->nfix] = ru->fixf[i];
+			ru->fixes[ru->nfix] = ru->fixes[i];
+			ru->fixlen[ru->nfix++] = ru->fixlen[i];
+		}
 	return 0;
 }
 

@@ -84,30 +84,13 @@ cand_collect(struct store *st, const uint8_t *prefix, size_t plen,
 	return r;
 }
 
-/*
- * AND the bitmaps of cv with the postings of another term; drop empties.
- * The other term's postings over the same hours are collected and both
- * lists merged in (hour, block) order; cv comes back sorted.
- */
-int
-cand_intersect(struct store *st, const uint8_t *prefix, size_t plen,
-    struct cand *cv, size_t *nc)
+/* AND cv (sorted) with ov (sorted); drop the empties. */
+void
+cand_and(struct cand *cv, size_t *nc, const struct cand *ov, size_t no)
 {
-	struct cand	*ov = NULL;
-	size_t		 no = 0, i, j = 0, out = 0, b;
-	uint32_t	 h0, h1;
-	int		 any, r;
+	size_t	i, j = 0, out = 0, b;
+	int	any;
 
-	if (*nc == 0)
-		return 0;
-	cand_sort(cv, *nc);
-	h0 = cv[0].hour;
-	h1 = cv[*nc - 1].hour;
-	if ((r = cand_collect(st, prefix, plen, h0, h1, &ov, &no)) != 0) {
-		free(ov);
-		return r;
-	}
-	cand_sort(ov, no);
 	for (i = 0; i < *nc; i++) {
 		while (j < no && cand_cmp(&ov[j], &cv[i]) < 0)
 			j++;
@@ -121,8 +104,110 @@ cand_intersect(struct store *st, const uint8_t *prefix, size_t plen,
 			cv[out++] = cv[i];
 	}
 	*nc = out;
+}
+
+/*
+ * AND the bitmaps of cv with the postings of another term; drop empties.
+ * The other term's postings over the same hours are collected and both
+ * lists merged in (hour, block) order; cv comes back sorted.
+ */
+int
+cand_intersect(struct store *st, const uint8_t *prefix, size_t plen,
+    struct cand *cv, size_t *nc)
+{
+	struct cand	*ov = NULL;
+	size_t		 no = 0;
+	int		 r;
+
+	if (*nc == 0)
+		return 0;
+	cand_sort(cv, *nc);
+	if ((r = cand_collect(st, prefix, plen, cv[0].hour, cv[*nc - 1].hour,
+	    &ov, &no)) != 0) {
+		free(ov);
+		return r;
+	}
+	cand_sort(ov, no);
+	cand_and(cv, nc, ov, no);
 	free(ov);
 	return 0;
+}
+
+/*
+ * Candidates of field:PREFIX* in hours [h0, h1]: the postings of every
+ * value of field that starts with prefix (lower-cased), ORed per block.
+ * One seek per value outside the hours, like index_field in agg.c.
+ */
+int
+cand_collect_prefix(struct store *st, const char *field, const char *prefix,
+    size_t len, uint32_t h0, uint32_t h1, struct cand **cv, size_t *nc)
+{
+	struct store_iter	*it;
+	const uint8_t		*k, *v, *z;
+	size_t			 kl, vl, cap = *nc, start = *nc, plen, i, out;
+	struct buf		 pre, key;
+	struct bufr		 br;
+	struct cand		 cd;
+	uint64_t		 group;
+	int			 r = 0;
+
+	if ((it = store_iter_new(st)) == NULL)
+		return ERR_NOMEM;
+	buf_init(&pre, 0);
+	buf_init(&key, 0);
+	if ((r = buf_put_u8(&pre, 'P')) != 0 ||
+	    (r = buf_put(&pre, field, strlen(field) + 1)) != 0 ||
+	    (r = buf_put(&pre, prefix, len)) != 0)
+		goto out;
+	store_iter_seek(it, pre.d, pre.len);
+	while (store_iter_valid(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl < pre.len + KEYS_PTAIL || memcmp(k, pre.d, pre.len) != 0)
+			break;
+		/* the value ends at its NUL, then hour and group */
+		if ((z = memchr(k + pre.len, '\0', kl - pre.len)) == NULL ||
+		    (plen = (size_t)(z - k) + 1) + KEYS_PTAIL != kl ||
+		    keys_decode_ptail(k, kl, plen, &cd.hour, &group) != 0) {
+			store_iter_next(it);
+			continue;
+		}
+		if (cd.hour < h0 || cd.hour > h1) {
+			/* to hour h0 of this value, or past the value */
+			buf_reset(&key);
+			if ((r = buf_put(&key, k, plen)) != 0)
+				goto out;
+			if (cd.hour < h0)
+				r = buf_put_u32(&key, h0);
+			else
+				key.d[plen - 1] = 1;
+			if (r != 0)
+				goto out;
+			store_iter_seek(it, key.d, key.len);
+			continue;
+		}
+		v = store_iter_value(it, &vl);
+		bufr_init(&br, v, vl);
+		while (keys_postval_next(&br, &cd.ref, cd.bm) == 1)
+			if ((r = cand_push(cv, nc, &cap, &cd)) != 0)
+				goto out;
+		store_iter_next(it);
+	}
+	/* one candidate per block: OR the values' bitmaps */
+	cand_sort(*cv + start, *nc - start);
+	for (i = start, out = start; i < *nc; i++) {
+		if (out > start && cand_cmp(&(*cv)[out - 1], &(*cv)[i]) == 0) {
+			for (size_t b = 0; b < BLOCK_BITMAP; b++)
+				(*cv)[out - 1].bm[b] |= (*cv)[i].bm[b];
+			continue;
+		}
+		(*cv)[out++] = (*cv)[i];
+	}
+	*nc = out;
+ out:
+	buf_clear(&pre);
+	buf_clear(&key);
+	store_iter_free(it);
+	return r;
 }
 
 static int

@@ -29,6 +29,14 @@ int	cand_collect(struct store *, const uint8_t *pre, size_t plen,
 /* AND each candidate's bitmap with another term's posting; drop empties. */
 int	cand_intersect(struct store *, const uint8_t *pre, size_t plen,
 	    struct cand *cv, size_t *nc);
+/* Candidates of field:prefix* (prefix lower-cased): its values' postings
+ * ORed per block, appended to *cv and sorted. */
+int	cand_collect_prefix(struct store *, const char *field,
+	    const char *prefix, size_t len, uint32_t h0, uint32_t h1,
+	    struct cand **cv, size_t *nc);
+/* AND sorted cv with sorted ov in place; drop the empties. */
+void	cand_and(struct cand *cv, size_t *nc, const struct cand *ov,
+	    size_t no);
 /* Sort by hour, then block. */
 void	cand_sort(struct cand *, size_t);
 /* The candidate of (hour, block) in a sorted array, or NULL. */

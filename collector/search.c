@@ -125,6 +125,10 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
 			continue;
 		if (be.ts_us < since || be.ts_us >= until)
 			continue;
+		/* words and phrases first, on the raw line: most events of a
+		 * word query need no decoding */
+		if (q != NULL && !query_raw_may_match(q, be.raw, be.rawlen))
+			continue;
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &c->ev);
 		c->ev.ts_us = be.ts_us;
 		c->ev.flags = be.flags;
@@ -220,6 +224,8 @@ search_run(struct store *st, const struct search_req *req,
 	struct cand	*cv = NULL;
 	size_t		 nc = 0, nterms, i, idx, first;
 	const char	*fields[TERMS_MAX], *vals[TERMS_MAX];
+	const char	*fixf[TERMS_MAX], *fixes[TERMS_MAX];
+	size_t		 fixlen[TERMS_MAX], nfix;
 	struct buf	 pre[TERMS_MAX];
 	int		 npre = 0, t, r = ERR_NOMEM;
 	uint32_t	 h0, h1, hour;
@@ -256,16 +262,40 @@ search_run(struct store *st, const struct search_req *req,
 		}
 		npre++;
 	}
-	if (npre == 0) {
+	/* field:prefix* globs on indexed fields: their values' postings */
+	nfix = req->q ? query_required_prefixes(req->q, fields, fixes, fixlen,
+	    TERMS_MAX) : 0;
+	for (i = 0, t = 0; i < nfix; i++)
+		if (decode_indexed(fields[i]) &&
+		    strcmp(fields[i], "vm.name") != 0 &&
+		    strcmp(fields[i], "hypervisor.name") != 0) {
+			fixf[t] = fields[i];
+			fixes[t] = fixes[i];
+			fixlen[t++] = fixlen[i];
+		}
+	nfix = (size_t)t;
+	if (npre == 0 && nfix == 0) {
 		uint8_t tp = 'T';
 
 		r = cand_collect(c->st, &tp, 1, h0, h1, &cv, &nc);
-	} else {
+	} else if (npre > 0) {
 		r = cand_collect(c->st, pre[0].d, pre[0].len, h0, h1, &cv,
 		    &nc);
 		for (t = 1; r == 0 && t < npre && nc > 0; t++)
 			r = cand_intersect(c->st, pre[t].d, pre[t].len, cv,
 			    &nc);
+	} else
+		r = cand_collect_prefix(c->st, fixf[0], fixes[0], fixlen[0],
+		    h0, h1, &cv, &nc);
+	for (i = npre > 0 ? 0 : 1; r == 0 && i < nfix && nc > 0; i++) {
+		struct cand	*ov = NULL;
+		size_t		 no = 0;
+
+		cand_sort(cv, nc);
+		if ((r = cand_collect_prefix(c->st, fixf[i], fixes[i],
+		    fixlen[i], cv[0].hour, cv[nc - 1].hour, &ov, &no)) == 0)
+			cand_and(cv, &nc, ov, no);
+		free(ov);
 	}
 	if (r != 0)
 		goto out;

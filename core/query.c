@@ -940,6 +940,67 @@ required(const struct qnode *n)
 }
 
 size_t
+query_required_prefixes(const struct query *q, const char **fields,
+    const char **prefixes, size_t *lens, size_t max)
+{
+	const struct qnode	*root, *n;
+	const struct qseg	*sg;
+	size_t			 k = 0;
+	int			 c;
+
+	if (q->root == -1)
+		return 0;
+	root = &q->n[q->root];
+	c = root->type == Q_AND ? root->child : q->root;
+	for (; c != -1 && k < max; c = root->type == Q_AND ? q->n[c].next :
+	    -1) {
+		n = &q->n[c];
+		if (n->type != Q_GLOB || n->nseg < 2)
+			continue;
+		sg = &q->segs[n->seg];
+		if (sg->len == 0 || memchr(sg->s, '\0', sg->len) != NULL)
+			continue;
+		fields[k] = n->field;
+		prefixes[k] = sg->s;
+		lens[k] = sg->len;
+		k++;
+	}
+	return k;
+}
+
+/* A word or phrase node on the raw line; other nodes cannot say no. */
+static int
+raw_ok(const struct query *q, const struct qnode *n, const char *raw,
+    size_t len)
+{
+	switch (n->type) {
+	case Q_TEXT:
+		return ci_find(raw, len, n->s, n->len) != NOTFOUND;
+	case Q_TEXTGLOB:
+		return glob_find(raw, len, q->segs + n->seg, n->nseg);
+	default:
+		return 1;
+	}
+}
+
+int
+query_raw_may_match(const struct query *q, const char *raw, size_t len)
+{
+	const struct qnode	*root;
+	int			 c;
+
+	if (q == NULL || q->root == -1)
+		return 1;
+	root = &q->n[q->root];
+	if (root->type != Q_AND)
+		return raw_ok(q, root, raw, len);
+	for (c = root->child; c != -1; c = q->n[c].next)
+		if (!raw_ok(q, &q->n[c], raw, len))
+			return 0;
+	return 1;
+}
+
+size_t
 query_required_terms(const struct query *q, const char **fields,
     const char **vals, size_t max)
 {

@@ -48,6 +48,22 @@ int	query_match(const struct query *, const struct record *);
  * returns how many.  Used to pick index postings.  Values that contain
  * a NUL byte are left out (they still take part in query_match).
  */
+/*
+ * The field globs among the conjuncts at the top level that start with a
+ * fixed (lower-cased) prefix, such as user.name:admin4*: every match has
+ * a value of that field beginning with it.  Fills up to max; returns how
+ * many.  Prefixes are not NUL-terminated (lens).
+ */
+size_t	query_required_prefixes(const struct query *, const char **fields,
+	    const char **prefixes, size_t *lens, size_t max);
+/*
+ * 0 when the event whose raw line this is cannot match: a word or phrase
+ * that every match must contain (a top-level conjunct) is not in it.  1
+ * when it may match (then query_match decides).  Lets a scan skip
+ * decoding most events of a word query.
+ */
+int	query_raw_may_match(const struct query *, const char *raw,
+	    size_t len);
 size_t	query_required_terms(const struct query *, const char **fields,
 	    const char **vals, size_t max);
 

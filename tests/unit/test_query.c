@@ -72,8 +72,84 @@ mlen(const char *s, size_t len, const struct record *ev)
 	if (query_parse(s, len, &q, errbuf, sizeof(errbuf)) != 0)
 		return -1;
 	r = query_match(q, ev);
+	/* the raw-line prefilter never rules out a match */
+	if (r == 1 && !query_raw_may_match(q, ev->raw, ev->rawlen)) {
+		fprintf(stderr, "prefilter ruled out a match: %.*s\n",
+		    (int)len, s);
+		r = -2;
+	}
 	query_free(q);
 	return r;
+}
+
+/* the prefilter's answer for query s on raw line l */
+static int
+pre(const char *s, const char *l)
+{
+	struct query	*q;
+	int		 r;
+
+	if (query_parse(s, strlen(s), &q, errbuf, sizeof(errbuf)) != 0)
+		return -1;
+	r = query_raw_may_match(q, l, strlen(l));
+	query_free(q);
+	return r;
+}
+
+static size_t
+rp(const char *s, char *out, size_t outlen)
+{
+	struct query	*q;
+	const char	*f[4], *v[4];
+	size_t		 l[4], n, i, o = 0;
+
+	out[0] = '\0';
+	if (query_parse(s, strlen(s), &q, errbuf, sizeof(errbuf)) != 0)
+		return (size_t)-1;
+	n = query_required_prefixes(q, f, v, l, 4);
+	for (i = 0; i < n && o < outlen; i++)
+		o += (size_t)snprintf(out + o, outlen - o, "%s%s=%.*s",
+		    i ? " " : "", f[i], (int)l[i], v[i]);
+	query_free(q);
+	return n;
+}
+
+static void
+test_prefixes(void)
+{
+	char b[256];
+
+	T_INT(rp("user.name:Admin4*", b, sizeof(b)), 1);
+	T_STR(b, "user.name=admin4");
+	T_INT(rp("user.name:adm*n host.name:web* x", b, sizeof(b)), 2);
+	T_STR(b, "user.name=adm host.name=web");
+	T_INT(rp("user.name:*min", b, sizeof(b)), 0);	/* no fixed start */
+	T_INT(rp("user.name:*", b, sizeof(b)), 0);
+	T_INT(rp("user.name:root", b, sizeof(b)), 0);	/* exact: a term */
+	T_INT(rp("user.name:a* OR x", b, sizeof(b)), 0);
+	T_INT(rp("NOT user.name:a*", b, sizeof(b)), 0);
+	T_INT(rp("adm*", b, sizeof(b)), 0);		/* a word glob */
+}
+
+static void
+test_prefilter(void)
+{
+	const char *l = "Mar 14 sshd[1]: Failed password for Root from 10.0.0.5";
+
+	T_INT(pre("", l), 1);
+	T_INT(pre("failed", l), 1);
+	T_INT(pre("cron", l), 0);
+	T_INT(pre("\"password for root\"", l), 1);
+	T_INT(pre("\"root for\"", l), 0);
+	T_INT(pre("fail*root", l), 1);
+	T_INT(pre("root*fail", l), 0);
+	T_INT(pre("failed cron", l), 0);	/* AND: both needed */
+	T_INT(pre("failed OR cron", l), 1);	/* not a conjunct */
+	T_INT(pre("cron OR anacron", l), 1);	/* query_match decides */
+	T_INT(pre("NOT failed", l), 1);
+	T_INT(pre("host.name:web01", l), 1);	/* fields: not on the line */
+	T_INT(pre("host.name:web01 cron", l), 0);
+	T_INT(pre("(failed cron) OR x", l), 1);
 }
 
 static int
@@ -643,6 +719,8 @@ main(void)
 	test_fields();
 	test_numeric();
 	test_required();
+	test_prefilter();
+	test_prefixes();
 	test_errors();
 	test_limits();
 	test_nul();
