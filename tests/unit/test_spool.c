@@ -98,6 +98,53 @@ test_codec(void)
 	buf_clear(&b);
 }
 
+/* CRC-32 one bit at a time: the definition the fast one must match. */
+static uint32_t
+crc32_bitwise(const uint8_t *b, size_t len)
+{
+	uint32_t	c = 0xffffffffu;
+	size_t		i;
+	int		k;
+
+	for (i = 0; i < len; i++) {
+		c ^= b[i];
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return c ^ 0xffffffffu;
+}
+
+/*
+ * spool_crc32 takes eight bytes at a time: every length (the tail of 0-7
+ * bytes) at every alignment must give the bitwise CRC, and segments
+ * written before it (by the byte-at-a-time version) must still decode.
+ */
+static void
+test_crc(void)
+{
+	static uint8_t	 b[600];
+	uint32_t	 x = 12345;
+	size_t		 i, off, len;
+	int		 bad = 0;
+
+	for (i = 0; i < sizeof(b); i++) {
+		x = x * 1103515245u + 12345u;
+		b[i] = (uint8_t)(x >> 16);
+	}
+	for (off = 0; off < 8; off++)
+		for (len = 0; len + off <= 520; len++)
+			if (spool_crc32(b + off, len) !=
+			    crc32_bitwise(b + off, len))
+				bad++;
+	T_INT(bad, 0);
+	T_INT(spool_crc32(b, 0), 0);
+	memset(b, 0xff, sizeof(b));
+	T_INT(spool_crc32(b, sizeof(b)), crc32_bitwise(b, sizeof(b)));
+	/* "The quick brown fox jumps over the lazy dog", zlib's crc32 */
+	T_INT(spool_crc32((const uint8_t *)"The quick brown fox jumps over "
+	    "the lazy dog", 43), 0x414fa339u);
+}
+
 static struct spool *
 xopen(const char *dir, uint64_t cap)
 {
@@ -494,6 +541,7 @@ main(void)
 		return 1;
 	}
 	test_codec();
+	test_crc();
 	test_append_recover();
 	test_cap();
 	test_state_spool();
