@@ -115,9 +115,10 @@ crc32_bitwise(const uint8_t *b, size_t len)
 }
 
 /*
- * spool_crc32 takes eight bytes at a time: every length (the tail of 0-7
- * bytes) at every alignment must give the bitwise CRC, and segments
- * written before it (by the byte-at-a-time version) must still decode.
+ * spool_crc32 folds 16-byte blocks (PCLMULQDQ, from 32 bytes on) and takes
+ * eight bytes at a time (shorter inputs, the folded value, the tail):
+ * every length at every alignment must give the bitwise CRC, so that
+ * segments written by the old byte-at-a-time version still decode.
  */
 static void
 test_crc(void)
