@@ -18,6 +18,8 @@
 #define FORWARD_HEARTBEAT_SEC	30	/* when WELCOME says 0 */
 #define FORWARD_OUT_MAX		(1024u * 1024)	/* queued for the socket */
 #define FORWARD_BATCH_BYTES	(1024u * 1024)
+/* sent lines waiting for their ACK (32 batches of the default size) */
+#define FORWARD_INFLIGHT_MAX	32768
 
 struct event_base;
 struct evdns_base;
