@@ -548,8 +548,12 @@ forward_connect(struct forward *fw)
 
 /*
  * Queue BATCH frames, round robin over the streams, until the output
- * holds FORWARD_OUT_MAX bytes: everything queued is also in the window,
- * so memory stays bounded by the window plus this.
+ * holds FORWARD_OUT_MAX bytes or FORWARD_INFLIGHT_MAX lines wait for
+ * their ACK.  Memory stays bounded by the window plus the output: with a
+ * spool, sent lines leave the window, which is refilled from the spool
+ * here, so that the lines in flight are not limited by the window (the
+ * ACK of a batch comes a group commit later: with few lines in flight
+ * the collector's latency, not its speed, would set the rate).
  */
 static void
 forward_fill(struct forward *fw)
@@ -561,10 +565,15 @@ forward_fill(struct forward *fw)
 	if (fw->state != FW_READY)
 		return;
 	ob = bufferevent_get_output(fw->bev);
-	while (evbuffer_get_length(ob) < FORWARD_OUT_MAX && idle < n) {
+	while (evbuffer_get_length(ob) < FORWARD_OUT_MAX && idle < n &&
+	    state_inflight(fw->st) < FORWARD_INFLIGHT_MAX) {
 		i = fw->next_stream++ % n;
 		if (!state_has_unsent(fw->st, i)) {
-			idle++;
+			/* all sent: more from the spool (errors: the poll
+			 * timer's refill logs them) */
+			if (++idle == n && state_spilled(fw->st) &&
+			    state_refill(fw->st) > 0)
+				idle = 0;
 			continue;
 		}
 		idle = 0;

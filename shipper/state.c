@@ -17,13 +17,20 @@
  * With a spool (state_spool), every line goes to the spool first and the
  * checkpoint follows the spool instead of the ACKs: state_sync moves it
  * to the position after the last line made durable there (s->rd).  The
- * window is then a cache of the spool: it holds the oldest unacknowledged
- * lines in spool order; once it is full (st->spilled) new lines go to
- * the spool only and state_refill reads them back as ACKs make room.  A
- * segment the full spool drops becomes a gap (s->gap), sent as a GAP frame
- * before the stream's next line:
+ * window is then a cache of the spool ahead of the connection: it holds
+ * the oldest unsent lines in spool order, and a line leaves it as soon as
+ * it is sent (state_batch), because the spool keeps it until its ACK: a
+ * lost connection rewinds the spool and reads the unacknowledged lines
+ * back (state_unsend).  So the lines in flight cost no memory and their
+ * number is not bounded by the window (forward.c bounds it).  Once the
+ * window is full (st->spilled) new lines go to the spool only and
+ * state_refill reads them back as sending makes room.  A segment the full
+ * spool drops becomes a gap (s->gap), sent as a GAP frame before the
+ * stream's next line:
  *   none -> pending (state_dropcb) -> sent (state_batch) -> none (ACK)
  *   sent -> pending when the connection drops before its ACK.
+ * Sent lines in a dropped segment (s->lost) join the gap only if the
+ * connection drops before their ACK.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>
@@ -76,6 +83,9 @@ struct stream {
 		int64_t	 first_us, last_us;
 		int	 state;		/* GAP_* */
 	} gap;
+	/* sent lines the full spool dropped: every seq up to lost is gone */
+	uint64_t	 lost;
+	int64_t		 lost_first_us, lost_last_us;
 };
 
 #define GAP_NONE	0
@@ -522,6 +532,9 @@ stream_gap_frame(struct state *st, size_t i, struct buf *out)
 	int			 r;
 
 	memset(&g, 0, sizeof(g));
+	/* WELCOME may have said the collector has the start of it */
+	if (s->gap.first <= s->stored)
+		s->gap.first = s->stored + 1;
 	g.stream = (uint32_t)i;
 	g.first_seq = s->gap.first;
 	g.last_seq = s->gap.last;
@@ -543,12 +556,29 @@ stream_gap_frame(struct state *st, size_t i, struct buf *out)
 	return 1;
 }
 
+/*
+ * With a spool: the sent lines leave the window (the spool has them until
+ * their ACK; state_unsend reads them back from there).
+ */
+static void
+stream_drop_sent(struct state *st, struct stream *s)
+{
+	struct wline *l;
+
+	while ((l = STAILQ_FIRST(&s->lines)) != NULL && l != s->unsent) {
+		STAILQ_REMOVE_HEAD(&s->lines, entry);
+		st->bytes -= wline_cost(l);
+		free(l);
+	}
+}
+
 int
 state_batch(struct state *st, size_t i, struct buf *out, size_t maxlines,
     size_t maxbytes)
 {
 	struct stream	*s = &st->s[i];
 	struct wline	*l;
+	uint64_t	 last = 0;
 	size_t		 mark, start = out->len;
 	int		 n = 0, r;
 
@@ -571,14 +601,19 @@ state_batch(struct state *st, size_t i, struct buf *out, size_t maxlines,
 			out->len = start;
 			return r;
 		}
+		last = l->seq;
 		n++;
 	}
 	if ((r = proto_batch_end(out, mark)) != 0) {
 		out->len = start;
 		return r;
 	}
-	s->last_sent = l != NULL ? l->seq - 1 : s->next_seq - 1;
+	/* the last line encoded: with a spilled window, next_seq - 1 was
+	 * read but is not sent yet */
+	s->last_sent = last;
 	s->unsent = l;
+	if (st->sp != NULL)
+		stream_drop_sent(st, s);
 	return n;
 }
 
@@ -666,17 +701,74 @@ state_welcome(struct state *st, size_t i, uint64_t next_seq)
 	return 1;
 }
 
+/*
+ * With a spool, after a lost connection: the window is emptied, to be
+ * read again from the spool from its oldest line (state_refill skips what
+ * is acknowledged); sent lines the spool dropped meanwhile become part
+ * of the gap, which then starts after the last acknowledged line (every
+ * line before a dropped one was in the same or an older segment).
+ */
+static void
+stream_unsend_spool(struct state *st, struct stream *s)
+{
+	struct wline	*l;
+	uint64_t	 n, lo, hi;
+
+	while ((l = STAILQ_FIRST(&s->lines)) != NULL) {
+		STAILQ_REMOVE_HEAD(&s->lines, entry);
+		st->bytes -= wline_cost(l);
+		free(l);
+	}
+	if (s->lost > s->stored) {
+		/* lost now: stored+1..lost but the gap's lines (counted) */
+		n = s->lost - s->stored;
+		lo = s->gap.first > s->stored ? s->gap.first : s->stored + 1;
+		hi = s->gap.last < s->lost ? s->gap.last : s->lost;
+		if (s->gap.state != GAP_NONE && hi >= lo)
+			n -= hi - lo + 1;
+		st->dropped += n;
+		if (s->gap.state == GAP_NONE || s->gap.last < s->lost) {
+			s->gap.last = s->lost;
+			s->gap.last_us = s->lost_last_us;
+		}
+		s->gap.first = s->stored + 1;
+		s->gap.first_us = s->lost_first_us;
+		s->gap.state = GAP_PENDING;
+		log_warnx("input %s: the full spool dropped lines %llu-%llu "
+		    "before their ACK", s->ck.path,
+		    (unsigned long long)s->gap.first,
+		    (unsigned long long)s->lost);
+	}
+	s->lost = 0;
+}
+
 void
 state_unsend(struct state *st)
 {
 	size_t i;
 
 	for (i = 0; i < st->n; i++) {
+		if (st->sp != NULL)
+			stream_unsend_spool(st, &st->s[i]);
 		st->s[i].unsent = STAILQ_FIRST(&st->s[i].lines);
 		st->s[i].last_sent = st->s[i].stored;
 		if (st->s[i].gap.state == GAP_SENT)
 			st->s[i].gap.state = GAP_PENDING;
 	}
+	if (st->sp != NULL) {
+		spool_rewind(st->sp);
+		st->spilled = 1;
+	}
+}
+
+size_t
+state_inflight(const struct state *st)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < st->n; i++)
+		n += (size_t)(st->s[i].last_sent - st->s[i].stored);
+	return n;
 }
 
 int
@@ -786,6 +878,15 @@ state_dropcb(void *arg, uint32_t stream, uint64_t first, uint64_t last,
 	if (stream >= st->n)
 		return;
 	s = &st->s[stream];
+	if (first <= s->last_sent && s->last_sent > s->stored) {
+		/* sent, not acknowledged: lost if the connection drops */
+		if (s->lost <= s->stored)
+			s->lost_first_us = first_us;
+		if (s->lost < (last < s->last_sent ? last : s->last_sent))
+			s->lost = last < s->last_sent ? last : s->last_sent;
+		/* the segment's times: they may bracket a few more lines */
+		s->lost_last_us = last_us;
+	}
 	if (first <= s->last_sent)
 		first = s->last_sent + 1;
 	if (s->gap.state == GAP_PENDING && first <= s->gap.last)

@@ -180,8 +180,10 @@ int	state_has_unsent(const struct state *, size_t i);
  * Encode a BATCH of stream i's unsent lines (connection stream id =
  * i) into out, at most maxlines lines and about maxbytes bytes, and mark
  * them sent; or, when the stream has a pending gap, its GAP frame (it
- * goes before the lines after it).  Returns the number of lines (1 for
- * a GAP; 0: nothing to send) or a negative ERR_*.
+ * goes before the lines after it).  With a spool the sent lines leave
+ * the window at once (state_unsend reads them back from the spool).
+ * Returns the number of lines (1 for a GAP; 0: nothing to send) or a
+ * negative ERR_*.
  */
 int	state_batch(struct state *, size_t i, struct buf *out,
 	    size_t maxlines, size_t maxbytes);
@@ -199,8 +201,15 @@ int	state_ack(struct state *, size_t i, uint64_t through);
  * renumbered, else 0.  Call before sending anything on the connection.
  */
 int	state_welcome(struct state *, size_t i, uint64_t next_seq);
-/* The connection is gone: every unacknowledged line is unsent again. */
+/*
+ * The connection is gone: every unacknowledged line is unsent again.
+ * With a spool the window is emptied and the spool rewound: state_refill
+ * reads the unacknowledged lines back, with their sequences; sent lines
+ * that the full spool dropped before their ACK join the stream's gap.
+ */
 void	state_unsend(struct state *);
+/* Lines (and gap lines) sent and not yet acknowledged, all streams. */
+size_t	state_inflight(const struct state *);
 /* Last sequence assigned to stream i (0 = none yet). */
 uint64_t state_last_seq(const struct state *, size_t i);
 
@@ -221,8 +230,9 @@ void	state_spool(struct state *, struct spool *sp);
  */
 int	state_sync(struct state *);
 /*
- * Fill the window from the spool (lines that did not fit, or recovered
- * ones).  Returns the number of lines added or ERR_IO / ERR_NOMEM.
+ * Fill the window from the spool (lines that did not fit, recovered ones,
+ * or after state_unsend the unacknowledged ones).  Returns the number of
+ * lines added or ERR_IO / ERR_NOMEM.
  */
 int	state_refill(struct state *);
 /* Lines dropped because the spool was full, since start-up. */

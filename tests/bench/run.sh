@@ -16,7 +16,9 @@
 #    grep over a flat file of exactly the same lines.
 # 4. Decoders: tests/bench/bench_decode.c, lines/s on one core.
 # 5. Shipper: BENCH_SHIP_LINES lines appended to a tailed file, lines/s
-#    until the collector stored them all; then 1,000 lines/s for
+#    until the collector stored them all (the collector's ingest sets
+#    that rate), and the shipper's own CPU seconds per million lines in
+#    that run (and the collector's); then 1,000 lines/s for
 #    BENCH_SHIP_SECONDS seconds: shipper CPU and RSS.
 # Results also go to BENCH_OUT (default build/bench-results.txt).
 # BENCH_PARTS picks sections (default "ingest query decoders shipper").
@@ -291,14 +293,28 @@ printf 'input auth:%s\nfrom-beginning yes\n' "$T/ship.log" \
     >"$T/ship-bigship.conf"
 start_shipper bigship || exit 1
 sleep 1
+SP=$(shipper_pid bigship)
+b_c0=$(proc_cpu "$SP")
+b_cc0=$(proc_cpu "$COLLECTOR_PID")
 b_t0=$(now)
 cat "$T/big.log" >>"$T/ship.log"
 wait_for "test \"\$(status_num events_stored)\" = $BENCH_SHIP_LINES" 600 ||
     exit 1
 b_s=$(elapsed "$b_t0")
+b_c1=$(proc_cpu "$SP")
+b_cc1=$(proc_cpu "$COLLECTOR_PID")
 res ship_lines_per_s "$(awk -v n="$BENCH_SHIP_LINES" -v s="$b_s" \
     'BEGIN { printf "%.0f", n / s }')"
-res ship_big_hwm "$(proc_hwm "$(shipper_pid bigship)")"
+res ship_big_hwm "$(proc_hwm "$SP")"
+# the shipper's own cost, apart from the collector that sets the rate:
+# CPU (utime+stime) per million lines, and the lines/s that CPU would
+# allow on one core of its own
+res ship_cpu_per_m "$(awk -v a="$b_c0" -v b="$b_c1" -v n="$BENCH_SHIP_LINES" \
+    'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
+res ship_lines_per_cpu_s "$(awk -v a="$b_c0" -v b="$b_c1" \
+    -v n="$BENCH_SHIP_LINES" 'BEGIN { if (b > a) printf "%.0f", n / (b - a) }')"
+res ship_coll_cpu_per_m "$(awk -v a="$b_cc0" -v b="$b_cc1" \
+    -v n="$BENCH_SHIP_LINES" 'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
 stop_shipper bigship
 rm -f "$T/big.log" "$T/ship.log"
 
@@ -399,6 +415,12 @@ table() {
 	printf '%-34s %12s\n' "  lines/s tailed and stored" \
 	    "$(get ship_lines_per_s)"
 	printf '%-34s %12s\n' "  peak RSS MiB (bulk)" "$(get ship_big_hwm)"
+	printf '%-34s %12s\n' "  shipper CPU s per 1M lines" \
+	    "$(get ship_cpu_per_m)"
+	printf '%-34s %12s\n' "  lines per shipper CPU second" \
+	    "$(get ship_lines_per_cpu_s)"
+	printf '%-34s %12s\n' "  collector CPU s per 1M (same run)" \
+	    "$(get ship_coll_cpu_per_m)"
 	printf '%-34s %12s\n' "  CPU % of a core at 1,000 lines/s" \
 	    "$(get ship_rate_cpu_pct)"
 	printf '%-34s %12s\n' "  RSS / peak MiB at 1,000 lines/s" \
