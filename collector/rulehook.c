@@ -89,6 +89,40 @@ plist_clear(struct plist *l)
  * engine's struct describes the repeat itself, whose evidence must not
  * replace the original's.
  */
+/* A copy of a pending update's parsed alert, with a's count: no parse. */
+static int
+copy_update(struct rulehook *h, const struct pending *fp,
+    const struct alert *a, struct alert_view **vp, struct alert **op)
+{
+	struct alert_view	*v;
+	struct alert		*o;
+	int			 r;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return ERR_NOMEM;
+	if ((o = malloc(sizeof(*o))) == NULL) {
+		free(v);
+		return ERR_NOMEM;
+	}
+	*v = *fp->view;
+	*o = *fp->upd;
+	o->rule_id = v->rule;
+	o->title = v->title;
+	o->tags = v->tags;
+	o->description = v->description;
+	o->suppressed = a->suppressed;
+	o->last_us = a->last_us;
+	buf_reset(&h->jb);
+	if ((r = alert_json(o, &h->jb)) != 0) {
+		free(v);
+		free(o);
+		return r;
+	}
+	*vp = v;
+	*op = o;
+	return 0;
+}
+
 static int
 update_json(struct rulehook *h, const struct alert *a,
     struct alert_view **vp, struct alert **op)
@@ -107,13 +141,17 @@ update_json(struct rulehook *h, const struct alert *a,
 		}
 	/* in a write not yet committed: newer than the store's copy */
 	for (int k = h->nfl - 1; json == NULL && k >= 0; k--)
-		for (i = h->fl[k].n; i > 0; i--)
-			if (h->fl[k].v[i - 1].id == a->id &&
-			    h->fl[k].v[i - 1].json != NULL) {
-				json = h->fl[k].v[i - 1].json;
-				len = h->fl[k].v[i - 1].len;
-				break;
-			}
+		for (i = h->fl[k].n; i > 0; i--) {
+			const struct pending *fp = &h->fl[k].v[i - 1];
+
+			if (fp->id != a->id || fp->json == NULL)
+				continue;
+			if (fp->upd != NULL && !fp->dirty)
+				return copy_update(h, fp, a, vp, op);
+			json = fp->json;
+			len = fp->len;
+			break;
+		}
 	i = a->id % UCACHE;
 	if (json == NULL && h->keep[i].upd != NULL &&
 	    h->keep[i].id == a->id) {

@@ -211,7 +211,7 @@ test_repeats(void)
 	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
 	char			 err[512], cmd[600];
 	struct store		*st = NULL;
-	struct store_txn	*t;
+	struct store_txn	*t, *t2;
 	struct ruleset		*rs = NULL;
 	struct rulehook		*h;
 	struct outs		 c;
@@ -254,6 +254,26 @@ test_repeats(void)
 	T_INT(store_get_alert(st, 1, &b), 0);
 	T_OK(b.len > 0 && memmem(b.d, b.len, "\"suppressed\":59", 15) !=
 	    NULL);
+	/* pipelined: the next write is prepared while this one is still
+	 * being committed; its repeats continue from the write in flight */
+	t2 = store_txn_new(st);
+	rulehook_attach(h, t2);
+	add(t, sid, 61, 10, "hv1");
+	T_INT(rulehook_flush(h, t), 0);
+	T_INT(store_txn_follow(t2, t), 0);
+	add(t2, sid, 71, 10, "hv1");
+	T_INT(rulehook_flush(h, t2), 0);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	rulehook_committed(h, 1);
+	T_INT(store_txn_commit(t2, err, sizeof(err)), 0);
+	rulehook_committed(h, 1);
+	T_INT(c.n, 5);
+	T_OK(strstr(c.last, "\"suppressed\":79") != NULL);
+	T_INT(store_get_alert(st, 1, &b), 0);
+	T_OK(b.len > 0 && memmem(b.d, b.len, "\"suppressed\":79", 15) !=
+	    NULL);
+	T_INT(store_get_alert(st, 2, &b), ERR_NOTFOUND);
+	store_txn_free(t2);
 	buf_clear(&b);
 	rulehook_free(h);	/* and the rule set */
 	store_txn_free(t);
