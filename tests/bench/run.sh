@@ -198,15 +198,20 @@ QSPAN=172800
 QSTART=$(( $(date +%s) - QSPAN - 600 ))
 FLAT=$T/flat.log
 
-# tq NAME CMD: run CMD twice (warm), keep the faster wall time in ms and
-# the output of the last run in $T/tq.out
+# tq NAME CMD [POST]: run CMD twice (warm), keep the faster wall time in
+# ms and the output of the last run in $T/tq.out; the match count is POST
+# run on that output (default: its first line).  CMD is one process where
+# possible (vigil writes to a file; counting its lines is not timed), so
+# that both sides pay one process start.
 tq() {
 	b_name=$1
-	shift
+	b_cmd=$2
+	b_post=$3
+	[ -n "$b_post" ] || b_post='head -c 200 "$T/tq.out" | head -n 1'
 	b_best=
 	for b_i in 1 2; do
 		b_t0=$(now)
-		eval "$*" >"$T/tq.out" 2>"$T/tq.err"
+		eval "$b_cmd" >"$T/tq.out" 2>"$T/tq.err"
 		b_ms=$(awk -v a="$b_t0" -v b="$(now)" \
 		    'BEGIN { printf "%.1f", (b - a) * 1000 }')
 		if [ -z "$b_best" ] || awk -v a="$b_ms" -v b="$b_best" \
@@ -215,7 +220,16 @@ tq() {
 		fi
 	done
 	res "${b_name}_ms" "$b_best"
-	res "${b_name}_n" "$(head -c 200 "$T/tq.out" | head -n 1)"
+	res "${b_name}_n" "$(eval "$b_post")"
+}
+
+# the events a search --json printed; the total and the collector's own
+# time (took_us, in ms) of an aggregation
+HITS='grep -c "^{\"@timestamp\"" "$T/tq.out"'
+TOTAL='sed -n "s/.*\"total\":\([0-9]*\).*/\1/p" "$T/tq.out"'
+TOOK() {
+	res "$1_srv" "$(sed -n 's/.*"took_us":\([0-9]*\).*/\1/p' \
+	    "$T/tq.out" | awk '{ printf "%.1f", $1 / 1000 }')"
 }
 
 if part query; then
@@ -241,30 +255,38 @@ DAY="--since @$((QSTART + QSPAN - 86400))"
 SQ="\"$VIGIL\" --socket \"$T/sock\" search --json --limit 1000000"
 
 CQ="\"$VIGIL\" --socket \"$T/sock\" count --interval 1d --json"
-TOTAL="tail -n 1 | sed -n 's/.*\"total\":\\([0-9]*\\).*/\\1/p'"
 
-tq q_ip_vigil "$SQ source.ip:$IP | wc -l"
-tq q_ip_count "$CQ source.ip:$IP | $TOTAL"
+tq q_ip_vigil "$SQ source.ip:$IP" "$HITS"
+tq q_ip_count "$CQ source.ip:$IP" "$TOTAL"
+TOOK q_ip_count
 tq q_ip_grep "grep -cwF $IP \"$FLAT\""
 tq q_ip100_vigil "\"$VIGIL\" --socket \"$T/sock\" search --json \
-    source.ip:$IP | wc -l"
+    source.ip:$IP" "$HITS"
 tq q_host_vigil "$SQ --since @$H --until @$((H + 3600)) \
-    log.syslog.hostname:hv042 | wc -l"
+    log.syslog.hostname:hv042" "$HITS"
 tq q_host_count "$CQ --since @$H --until @$((H + 3600)) \
-    log.syslog.hostname:hv042 | $TOTAL"
+    log.syslog.hostname:hv042" "$TOTAL"
+TOOK q_host_count
 tq q_host_grep "grep -cE \"^$HP:[0-9:]+ hv042 \" \"$FLAT\""
-tq q_phrase_vigil "$SQ '\"invalid user admin42 from\"' | wc -l"
-tq q_phrase_count "$CQ '\"invalid user admin42 from\"' | $TOTAL"
+tq q_phrase_vigil "$SQ '\"invalid user admin42 from\"'" "$HITS"
+tq q_phrase_count "$CQ '\"invalid user admin42 from\"'" "$TOTAL"
+TOOK q_phrase_count
 tq q_phrase_grep "grep -cF 'invalid user admin42 from' \"$FLAT\""
-tq q_wild_vigil "$SQ $DAY 'user.name:admin42*' | wc -l"
-tq q_wild_count "$CQ $DAY 'user.name:admin42*' | $TOTAL"
+tq q_wild_vigil "$SQ $DAY 'user.name:admin42*'" "$HITS"
+tq q_wild_count "$CQ $DAY 'user.name:admin42*'" "$TOTAL"
+TOOK q_wild_count
 tq q_wild_grep "grep -cE 'invalid user admin42[0-9]* from' \"$FLAT\""
 tq q_top_vigil "\"$VIGIL\" --socket \"$T/sock\" top source.ip $DAY \
-    --json | head -n 1"
+    --json" "head -n 1 \"\$T/tq.out\""
+TOOK q_top_vigil
 tq q_top_grep "grep -oE '(from |SRC=)10\\.[0-9]+\\.[0-9]+\\.[0-9]+' \
     \"$FLAT\" | sed 's/^.*[ =]//' | sort | uniq -c | sort -rn | head -n 1"
-tq q_count_vigil "\"$VIGIL\" --socket \"$T/sock\" count --json | $TOTAL"
+tq q_count_vigil "\"$VIGIL\" --socket \"$T/sock\" count --json" "$TOTAL"
+TOOK q_count_vigil
 tq q_count_grep "wc -l <\"$FLAT\""
+tq q_start "\"$VIGIL\" --socket \"$T/sock\" count --json --since @0 \
+    --until @1"
+tq q_grepstart "grep -c x /dev/null"
 stop_collector
 rm -f "$FLAT"
 
@@ -385,25 +407,32 @@ table() {
 	printf '%-34s %12s\n' "  query set ingest events/s (4 c)" \
 	    "$(get query_ingest_eps)"
 	echo
-	printf '%-30s %9s %9s %9s %7s %7s  %s\n' \
-	    "QUERY ($BENCH_QUERY_EVENTS events)" "search" "count" "grep -c" \
-	    "grep/" "grep/" "matches"
-	printf '%-30s %9s %9s %9s %7s %7s  %s\n' "" ms ms ms search count \
-	    "(search | count | grep)"
+	printf '%-30s %8s %8s %8s %8s %7s %7s %7s  %s\n' \
+	    "QUERY ($BENCH_QUERY_EVENTS events)" "search" "count" "srv" \
+	    "grep -c" "grep/" "grep/" "grep/" "matches"
+	printf '%-30s %8s %8s %8s %8s %7s %7s %7s  %s\n' "" ms ms ms ms \
+	    search count srv "(search | count | grep)"
 	for q in ip:"source.ip, all time" host:"host + 1 hour" \
 	    phrase:"phrase, all time" wild:"wildcard, 1 day (grep: all)" \
 	    top:"top source.ip, 1 day (grep: all)" \
 	    count:"count, all time (grep: wc -l)"; do
 		k=${q%%:*}
-		printf '%-30s %9s %9s %9s %7s %7s  %s | %s | %s\n' \
+		b_srv=$(get q_${k}_count_srv)
+		[ -n "$b_srv" ] || b_srv=$(get q_${k}_vigil_srv)
+		printf '%-30s %8s %8s %8s %8s %7s %7s %7s  %s | %s | %s\n' \
 		    "  ${q#*:}" "$(get q_${k}_vigil_ms)" \
-		    "$(get q_${k}_count_ms)" "$(get q_${k}_grep_ms)" \
+		    "$(get q_${k}_count_ms)" "$b_srv" "$(get q_${k}_grep_ms)" \
 		    "$(ratio "$(get q_${k}_grep_ms)" "$(get q_${k}_vigil_ms)")" \
 		    "$(ratio "$(get q_${k}_grep_ms)" "$(get q_${k}_count_ms)")" \
+		    "$(ratio "$(get q_${k}_grep_ms)" "$b_srv")" \
 		    "$(get q_${k}_vigil_n | cut -c1-40)" \
 		    "$(get q_${k}_count_n)" "$(get q_${k}_grep_n | cut -c1-24)"
 	done
-	printf '%-30s %9s\n' "  source.ip, newest 100" "$(get q_ip100_vigil_ms)"
+	printf '%-30s %8s\n' "  source.ip, newest 100" "$(get q_ip100_vigil_ms)"
+	printf '%-30s %8s %8s\n' "  empty query: vigil, grep" \
+	    "$(get q_start_ms)" "$(get q_grepstart_ms)"
+	echo "  (srv: the collector's own time, took_us; the others are wall"
+	echo "  time of the command, including its process start)"
 	echo
 	printf '%-34s %12s\n' "DECODERS (lines/s, one core)" ""
 	for d in syslog_header dec_sshd dec_sudo dec_netfilter dec_audit \
