@@ -253,6 +253,19 @@ bufr_get_varint(struct bufr *r, uint64_t *v)
 	unsigned	shift = 0;
 	uint8_t		c;
 
+	/* one and two bytes (most lengths, flags, counts): no loop */
+	if (r->left >= 1 && r->p[0] < 0x80) {
+		*v = r->p[0];
+		r->p++;
+		r->left--;
+		return 0;
+	}
+	if (r->left >= 2 && r->p[1] < 0x80) {
+		*v = (uint64_t)(r->p[0] & 0x7f) | (uint64_t)r->p[1] << 7;
+		r->p += 2;
+		r->left -= 2;
+		return 0;
+	}
 	do {
 		if (r->left < 1 || shift > 63)
 			return ERR_FORMAT;

@@ -788,7 +788,7 @@ ci_find(const char *h, size_t hlen, const char *n, size_t nlen)
 {
 	const char	*p;
 	unsigned char	 c0, u0, c;
-	size_t		 i, last;
+	size_t		 i, last, k, a;
 
 	if (nlen == 0)
 		return 0;
@@ -804,6 +804,30 @@ ci_find(const char *h, size_t hlen, const char *n, size_t nlen)
 				return NOTFOUND;
 			i = p - h;
 			if (ci_eq(h + i + 1, n + 1, nlen - 1))
+				return i;
+		}
+		return NOTFOUND;
+	}
+	/*
+	 * The first byte has a case.  Anchor on a byte of the needle without
+	 * one (a digit or punctuation rather than a space, which is common),
+	 * which memchr can skip to, and compare the whole needle around it.
+	 */
+	for (k = 1, a = 0; k < nlen; k++) {
+		c = n[k];
+		if (c >= 'a' && c <= 'z')
+			continue;
+		if (a == 0 || n[a] == ' ')
+			a = k;
+		if (c != ' ')
+			break;
+	}
+	if (a > 0) {
+		for (i = 0; i <= last; i++) {
+			if ((p = memchr(h + i + a, n[a], last - i + 1)) == NULL)
+				return NOTFOUND;
+			i = (size_t)(p - h) - a;
+			if (ci_eq(h + i, n, nlen))
 				return i;
 		}
 		return NOTFOUND;

@@ -150,6 +150,21 @@ test_prefilter(void)
 	T_INT(pre("host.name:web01", l), 1);	/* fields: not on the line */
 	T_INT(pre("host.name:web01 cron", l), 0);
 	T_INT(pre("(failed cron) OR x", l), 1);
+	/* words anchored on a byte without case (ci_find): digits and
+	 * punctuation before spaces, several false anchors first */
+	l = "a4 b4 admin4 user admin42 from 10.0.0.42 x=1 end.";
+	T_INT(pre("\"user ADMIN42 from\"", l), 1);
+	T_INT(pre("\"user admin43 from\"", l), 0);
+	T_INT(pre("admin42", l), 1);
+	T_INT(pre("dmin4", l), 1);
+	T_INT(pre("a4", l), 1);			/* at the very start */
+	T_INT(pre("end.", l), 1);		/* anchor is the last byte */
+	T_INT(pre("nd.x", l), 0);
+	T_INT(pre("X=1", l), 1);
+	T_INT(pre("\"admin42 from 10.0.0.43\"", l), 0);
+	T_INT(pre("\"b4 a\"", l), 1);		/* only a space to anchor on */
+	T_INT(pre("\"b4  a\"", l), 0);
+	T_INT(pre("\"end. \"", l), 0);		/* past the end */
 }
 
 static int
