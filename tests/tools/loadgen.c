@@ -468,5 +468,10 @@ main(int argc, char *argv[])
 	    nevents * nconn, nconn, t1 - t0, nevents * nconn / (t1 - t0),
 	    n ? all[n / 2] : 0, n ? all[n * 99 / 100] : 0, bytes,
 	    ok ? "ok" : "FAILED");
+	for (k = 0; k < nconn; k++)
+		free(w[k].lat);
+	free(w);
+	free(all);
+	SSL_CTX_free(ctx);
 	return ok ? 0 : 1;
 }
