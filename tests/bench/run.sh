@@ -436,7 +436,8 @@ table() {
 	echo
 	printf '%-34s %12s\n' "DECODERS (lines/s, one core)" ""
 	for d in syslog_header dec_sshd dec_sudo dec_netfilter dec_audit \
-	    dec_libvirt decode_event_mix; do
+	    dec_libvirt decode_event_mix decode_rules_mix store_prepare_mix \
+	    store_commit_mix; do
 		printf '%-34s %12s\n' "  $d" "$(get dec_$d)"
 	done
 	echo
