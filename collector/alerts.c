@@ -148,6 +148,12 @@ get_str(yajl_val o, const char *name, char *out, size_t n, int *bad)
 
 	if (v == NULL)
 		return 0;
+	/* alert_json writes only well-formed UTF-8 (yajl lets overlong
+	 * forms through): anything else is not a record of ours */
+	if (!json_utf8_valid(v->u.string, strlen(v->u.string))) {
+		*bad = 1;
+		return 0;
+	}
 	copy_cut(out, n, v->u.string);
 	return 1;
 }

@@ -97,6 +97,20 @@ utf8_seq(const unsigned char *p, size_t left)
 }
 
 int
+json_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+int
 json_escape(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;

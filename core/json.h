@@ -24,6 +24,10 @@ struct json {
 };
 
 void	json_init(struct json *, struct buf *out);
+/* Is s well-formed UTF-8 (no overlong forms, surrogates or code points
+ * past U+10FFFF)?  What the writer copies as is; other bytes it shows as
+ * \\xNN text. */
+int	json_utf8_valid(const char *s, size_t len);
 void	json_obj_open(struct json *);
 void	json_obj_close(struct json *);
 void	json_arr_open(struct json *);

@@ -185,10 +185,18 @@ test_bad(void)
 		    "\"time\":\"2024-01-01\",\"tags\":[1]}",
 		"{\"id\":1,\"rule\":\"r\",\"severity\":\"high\","
 		    "\"time\":\"2024-01-01\",\"suppressed\":4294967296}",
+		/* not UTF-8 as alert_json writes it (yajl lets overlong
+		 * forms and surrogates through; found by fuzz_alert) */
+		"{\"id\":1,\"rule\":\"r\xc1\xbd\",\"severity\":\"high\","
+		    "\"time\":\"2024-01-01\"}",
+		"{\"id\":1,\"rule\":\"r\",\"severity\":\"high\","
+		    "\"time\":\"2024-01-01\",\"message\":\"\xed\xa0\x80\"}",
 		NULL
 	};
 	const char	*good = "{\"id\":1,\"rule\":\"r\",\"severity\":"
 	    "\"LOW\",\"time\":\"2024-01-01\",\"extra\":[1,{}]}";
+	const char	*mb = "{\"id\":1,\"rule\":\"r\xc3\xbc\xe2\x82\xac\","
+	    "\"severity\":\"low\",\"time\":\"2024-01-01\"}";
 	char		 big[ALERT_JSON_MAX + 2], refs[4096];
 	int		 i, n;
 
@@ -199,6 +207,9 @@ test_bad(void)
 	}
 	T_INT(alert_parse(good, strlen(good), &v), 0);
 	T_INT(v.severity, SEV_LOW);
+	/* well-formed multi-byte UTF-8 is kept */
+	T_INT(alert_parse(mb, strlen(mb), &v), 0);
+	T_STR(v.rule, "r\xc3\xbc\xe2\x82\xac");
 	/* embedded NUL, too long */
 	T_INT(alert_parse("{\"id\":1}\0x", 10, &v), ERR_FORMAT);
 	memset(big, ' ', sizeof(big));

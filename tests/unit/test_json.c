@@ -226,10 +226,26 @@ test_limits(void)
 	buf_clear(&small);
 }
 
+static void
+test_utf8_valid(void)
+{
+	T_INT(json_utf8_valid("", 0), 1);
+	T_INT(json_utf8_valid("plain ascii", 11), 1);
+	T_INT(json_utf8_valid("\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", 9), 1);
+	T_INT(json_utf8_valid("\xc1\xbd", 2), 0);		/* overlong */
+	T_INT(json_utf8_valid("\xe0\x80\xaf", 3), 0);		/* overlong */
+	T_INT(json_utf8_valid("\xed\xa0\x80", 3), 0);		/* surrogate */
+	T_INT(json_utf8_valid("\xf4\x90\x80\x80", 4), 0);	/* > U+10FFFF */
+	T_INT(json_utf8_valid("\xc3", 1), 0);			/* cut short */
+	T_INT(json_utf8_valid("a\x80", 2), 0);			/* lone tail */
+	T_INT(json_utf8_valid("\xff", 1), 0);
+}
+
 int
 main(void)
 {
 	buf_init(&b, 0);
+	test_utf8_valid();
 	test_escape();
 	test_nesting();
 	test_limits();
