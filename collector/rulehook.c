@@ -89,23 +89,17 @@ plist_clear(struct plist *l)
  * engine's struct describes the repeat itself, whose evidence must not
  * replace the original's.
  */
-/* A copy of a pending update's parsed alert, with a's count: no parse. */
+/*
+ * o (whose strings point into v) with a's count and last time, rendered
+ * into h->jb; both handed to the caller, or freed on an error.
+ */
 static int
-copy_update(struct rulehook *h, const struct pending *fp,
-    const struct alert *a, struct alert_view **vp, struct alert **op)
+render_update(struct rulehook *h, const struct alert *a,
+    struct alert_view *v, struct alert *o, struct alert_view **vp,
+    struct alert **op)
 {
-	struct alert_view	*v;
-	struct alert		*o;
-	int			 r;
+	int r;
 
-	if ((v = malloc(sizeof(*v))) == NULL)
-		return ERR_NOMEM;
-	if ((o = malloc(sizeof(*o))) == NULL) {
-		free(v);
-		return ERR_NOMEM;
-	}
-	*v = *fp->view;
-	*o = *fp->upd;
 	o->rule_id = v->rule;
 	o->title = v->title;
 	o->tags = v->tags;
@@ -121,6 +115,25 @@ copy_update(struct rulehook *h, const struct pending *fp,
 	*vp = v;
 	*op = o;
 	return 0;
+}
+
+/* A copy of a pending update's parsed alert, with a's count: no parse. */
+static int
+copy_update(struct rulehook *h, const struct pending *fp,
+    const struct alert *a, struct alert_view **vp, struct alert **op)
+{
+	struct alert_view	*v;
+	struct alert		*o;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return ERR_NOMEM;
+	if ((o = malloc(sizeof(*o))) == NULL) {
+		free(v);
+		return ERR_NOMEM;
+	}
+	*v = *fp->view;
+	*o = *fp->upd;
+	return render_update(h, a, v, o, vp, op);
 }
 
 static int
@@ -160,17 +173,7 @@ update_json(struct rulehook *h, const struct alert *a,
 		o = h->keep[i].upd;
 		h->keep[i].view = NULL;
 		h->keep[i].upd = NULL;
-		o->suppressed = a->suppressed;
-		o->last_us = a->last_us;
-		buf_reset(&h->jb);
-		if ((r = alert_json(o, &h->jb)) != 0) {
-			free(v);
-			free(o);
-			return r;
-		}
-		*vp = v;
-		*op = o;
-		return 0;
+		return render_update(h, a, v, o, vp, op);
 	}
 	if (json == NULL) {
 		if (store_get_alert(h->st, a->id, &h->ob) != 0)
@@ -184,34 +187,22 @@ update_json(struct rulehook *h, const struct alert *a,
 		free(v);
 		return ERR_NOMEM;
 	}
-	if ((r = alert_parse(json, len, v)) == 0) {
-		o->id = v->id;
-		o->update = 1;
-		o->rule_id = v->rule;
-		o->title = v->title;
-		o->severity = v->severity;
-		o->tags = v->tags;
-		o->description = v->description;
-		o->ts_us = v->ts_us;
-		o->first_us = v->first_us;
-		memcpy(o->group, v->group, sizeof(o->group));
-		memcpy(o->message, v->message, sizeof(o->message));
-		o->count = v->count;
-		o->nrefs = v->nrefs;
-		memcpy(o->refs, v->refs, sizeof(o->refs));
-		o->suppressed = a->suppressed;
-		o->last_us = a->last_us;
-		buf_reset(&h->jb);
-		r = alert_json(o, &h->jb);
-	}
-	if (r != 0) {
+	if ((r = alert_parse(json, len, v)) != 0) {
 		free(v);
 		free(o);
 		return r;
 	}
-	*vp = v;
-	*op = o;
-	return 0;
+	o->id = v->id;
+	o->update = 1;
+	o->severity = v->severity;
+	o->ts_us = v->ts_us;
+	o->first_us = v->first_us;
+	memcpy(o->group, v->group, sizeof(o->group));
+	memcpy(o->message, v->message, sizeof(o->message));
+	o->count = v->count;
+	o->nrefs = v->nrefs;
+	memcpy(o->refs, v->refs, sizeof(o->refs));
+	return render_update(h, a, v, o, vp, op);
 }
 
 static void
