@@ -409,14 +409,12 @@ static int
 decode_cand(struct run *ru, const struct cand *cd)
 {
 	const struct agg_req	*rq = ru->rq;
-	struct block_reader	 br;
+	struct store_blockrd	 rd;
 	struct block_ev		 be;
 	struct decode_ctx	 dc;
 	const char		*v;
-	const uint8_t		*bv;
 	char			 low[KEYS_VALUE_MAX];
-	size_t			 vl = 0, k, bvl;
-	unsigned		 idx;
+	size_t			 vl = 0, k;
 	int			 r;
 
 	if (!ru->metaok || ru->metaid != cd->ref.stream) {
@@ -427,23 +425,20 @@ decode_cand(struct run *ru, const struct cand *cd)
 	}
 	if (ru->bit == NULL && (ru->bit = store_iter_new(ru->st)) == NULL)
 		return ERR_NOMEM;
-	if ((r = store_iter_block(ru->bit, &cd->ref, &bv, &bvl)) != 0)
-		return r == ERR_NOTFOUND ? 0 : r;
-	if (block_open(&br, bv, bvl) != 0)
-		return 0;
 	ru->as->blocks++;
-	dc.recv_us = br.recv_us;
-	dc.tzoff = br.tzoff;
 	dc.sender = ru->meta.sender;
 	dc.type = ru->meta.type;
 	dc.path = ru->meta.name;
-	for (idx = 0; block_next(&br, &be) == 1; idx++) {
-		if (!bitmap_isset(cd->bm, idx) || be.ts_us < rq->since_us ||
-		    be.ts_us >= rq->until_us)
+	store_blockrd_init(&rd, ru->bit, &cd->ref, cd->bm);
+	/* a damaged part ends the block: verify reports it */
+	while (store_blockrd_next(&rd, &be) == 1) {
+		if (be.ts_us < rq->since_us || be.ts_us >= rq->until_us)
 			continue;
 		if (rq->q != NULL && !query_raw_may_match(rq->q, be.raw,
 		    be.rawlen))
 			continue;
+		dc.recv_us = rd.br.recv_us;
+		dc.tzoff = rd.br.tzoff;
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &ru->ev);
 		ru->ev.ts_us = be.ts_us;
 		ru->ev.flags = be.flags;

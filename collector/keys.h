@@ -46,7 +46,8 @@
 #define KEYS_BLOCKREF	12	/* u32 stream + u64 first_seq */
 #define KEYS_FIELD_MAX	64
 #define KEYS_VALUE_MAX	256	/* longer values are not indexed */
-#define KEYS_SCHEMA	2	/* the "M" key; 2: grouped postings */
+#define KEYS_SCHEMA	3	/* the "M" key; 2: grouped postings,
+				 * 3: blocks in parts */
 #define KEYS_PTAIL	12	/* u32 hour + u64 group after the prefix */
 
 struct blockref {

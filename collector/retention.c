@@ -271,8 +271,9 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
     size_t n, const uint8_t *keep, struct retention_stats *rs)
 {
 	struct store_iter	*it;
-	struct blockref		 ref, end;
+	struct blockref		 ref, end, pref;
 	struct buf		 key, lim;
+	uint32_t		 np, p;
 	const uint8_t		*k, *v;
 	size_t			 kl, vl, i, j, nst;
 	uint64_t		 last = 0;
@@ -286,8 +287,14 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
 			rs->kept++;
 			continue;
 		}
-		keys_block(&key, &refs[i]);
-		delq_key(q, key.d, key.len);
+		/* its parts: first_seq + each part's first index */
+		np = store_block_parts(st, &refs[i]);
+		for (p = 0; p < np; p++) {
+			pref = refs[i];
+			pref.first_seq += (uint64_t)p * BLOCK_PART_EVENTS;
+			keys_block(&key, &pref);
+			delq_key(q, key.d, key.len);
+		}
 		rs->blocks++;
 		/* its chain link goes; a mark keeps its hash for verify */
 		keys_chain(&key, 'H', &refs[i]);
@@ -336,7 +343,7 @@ sweep_blocks(struct store *st, struct delq *q, const struct blockref *refs,
 			if (nst > RETENTION_RANGES)
 				j = n;
 			end = refs[j - 1];
-			end.first_seq++;
+			end.first_seq += BLOCK_MAX_EVENTS;	/* its parts */
 			keys_block(&key, &refs[i]);
 			keys_block(&lim, &end);
 			store_compact(st, key.d, key.len, lim.d, lim.len);

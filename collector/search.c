@@ -99,36 +99,29 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
     void *arg, uint64_t *decoded)
 {
 	const struct stream_meta	*m;
-	struct block_reader		 br;
+	struct store_blockrd		 rd;
 	struct block_ev			 be;
 	struct decode_ctx		 dc;
-	const uint8_t			*v;
-	size_t				 vl;
-	unsigned			 idx;
 	int				 r;
 
 	if ((m = meta_get(c, ref->stream)) == NULL)
 		return 0;
 	if (c->bit == NULL && (c->bit = store_iter_new(c->st)) == NULL)
 		return ERR_NOMEM;
-	if ((r = store_iter_block(c->bit, ref, &v, &vl)) != 0)
-		return r == ERR_NOTFOUND ? 0 : r;
-	if ((r = block_open(&br, v, vl)) != 0)
-		return 0;	/* damaged block: skipped, verify reports it */
-	dc.recv_us = br.recv_us;
-	dc.tzoff = br.tzoff;
 	dc.sender = m->sender;
 	dc.type = m->type;
 	dc.path = m->name;
-	for (idx = 0; (r = block_next(&br, &be)) == 1; idx++) {
-		if (bm != NULL && !bitmap_isset(bm, idx))
-			continue;
+	store_blockrd_init(&rd, c->bit, ref, bm);
+	/* a damaged part ends the block: verify reports it */
+	while (store_blockrd_next(&rd, &be) == 1) {
 		if (be.ts_us < since || be.ts_us >= until)
 			continue;
 		/* words and phrases first, on the raw line: most events of a
 		 * word query need no decoding */
 		if (q != NULL && !query_raw_may_match(q, be.raw, be.rawlen))
 			continue;
+		dc.recv_us = rd.br.recv_us;
+		dc.tzoff = rd.br.tzoff;
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &c->ev);
 		c->ev.ts_us = be.ts_us;
 		c->ev.flags = be.flags;
@@ -137,7 +130,8 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
 		(*decoded)++;
 		if (q != NULL && !query_match(q, &c->ev))
 			continue;
-		if ((r = fn(arg, c, &c->ev, m, ref->first_seq + idx)) != 0)
+		if ((r = fn(arg, c, &c->ev, m, ref->first_seq + be.index)) !=
+		    0)
 			return r;
 	}
 	return 0;
@@ -350,27 +344,15 @@ search_event(struct store *st, uint32_t stream, uint64_t seq,
 {
 	struct ctx		*c;
 	struct store_iter	*it = NULL;
-	struct blockref		 ref = { stream, seq + 1 };
-	const uint8_t		*k;
-	size_t			 kl, len0 = out->len;
+	struct blockref		 ref;
+	size_t			 len0 = out->len;
 	uint64_t		 decoded = 0;
 	uint8_t			 bm[BLOCK_BITMAP];
 	int			 r = ERR_NOMEM;
 
-	if (seq == UINT64_MAX)
-		return ERR_NOTFOUND;
 	if ((c = ctx_new(st)) == NULL || (it = store_iter_new(st)) == NULL)
 		goto out;
-	/* the block holding seq: the last "B" key of the stream <= seq */
-	if ((r = keys_block(&c->key, &ref)) != 0)
-		goto out;
-	store_iter_seek_before(it, c->key.d, c->key.len);
-	r = ERR_NOTFOUND;
-	if (!store_iter_valid(it))
-		goto out;
-	k = store_iter_key(it, &kl);
-	if (keys_decode_block(k, kl, &ref) != 0 || ref.stream != stream ||
-	    seq - ref.first_seq >= BLOCK_MAX_EVENTS)
+	if ((r = store_block_find(it, stream, seq, &ref)) != 0)
 		goto out;
 	memset(bm, 0, sizeof(bm));
 	bitmap_set(bm, (unsigned)(seq - ref.first_seq));

@@ -106,6 +106,14 @@ struct store_txn {
 	size_t			 nblks, capblks;
 	/* recent terms by field name address and value: the events of a
 	 * write share most hosts, programs, files, actions ... */
+/*
+ * LevelDB's block (its unit of compression and of reading): small, so
+ * that a block part (BLOCK_PART_EVENTS events, ~8 KB) is read alone;
+ * -DSTORE_LDB_BLOCK=N overrides it for measurements.
+ */
+#ifndef STORE_LDB_BLOCK
+#define STORE_LDB_BLOCK	(4 << 10)
+#endif
 #define LASTTERMS	64
 #define LASTVAL		48
 	struct {
@@ -196,7 +204,7 @@ store_open(const char *dir, const struct store_opts *so, struct store **stp,
 	leveldb_options_set_create_if_missing(st->opts, 1);
 	leveldb_options_set_write_buffer_size(st->opts,
 	    so && so->write_buffer ? so->write_buffer : 32 << 20);
-	leveldb_options_set_block_size(st->opts, 64 << 10);
+	leveldb_options_set_block_size(st->opts, STORE_LDB_BLOCK);
 	leveldb_options_set_max_open_files(st->opts, 500);
 	leveldb_options_set_compression(st->opts, leveldb_snappy_compression);
 	st->cache = leveldb_cache_create_lru(so && so->cache ? so->cache :
@@ -920,6 +928,7 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		uint8_t		bm[BLOCK_BITMAP];
 	}			hours[BLOCK_MAX_EVENTS];
 	size_t			nh = 0, i;
+	size_t			poff[BLOCK_MAX_EVENTS / BLOCK_PART_EVENTS];
 	uint32_t		k, hour;
 	int			f, r, nf, guest;
 	char			guest_uuid[PLACE_UUID_LEN + 1];
@@ -946,9 +955,15 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 	    meta->vm_uuid, strlen(meta->vm_uuid), guest_uuid) == 0;
 
 	buf_reset(&t->val);
-	if ((r = block_begin(&t->val, n, recv_us, tzoff)) != 0)
-		goto out;
 	for (k = 0; k < n; k++) {
+		/* parts of BLOCK_PART_EVENTS: one LevelDB value each */
+		if (k % BLOCK_PART_EVENTS == 0) {
+			poff[k / BLOCK_PART_EVENTS] = t->val.len;
+			if ((r = block_begin_part(&t->val, n - k <
+			    BLOCK_PART_EVENTS ? n - k : BLOCK_PART_EVENTS, k, n,
+			    recv_us, tzoff)) != 0)
+				goto out;
+		}
 		if ((r = proto_batch_iter(evr, &pe)) != 0)
 			goto out;
 		decode_event(&ctx, pe.line, pe.linelen, pe.read_us, ev);
@@ -989,9 +1004,18 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		if (t->evfn != NULL)
 			t->evfn(t->evarg, ev, meta, stream, first + k);
 	}
-	if ((r = keys_block(&t->key, &ref)) != 0)
-		goto out;
-	wb_put(t, &t->key, t->val.d, t->val.len);
+	for (k = 0; k < n; k += BLOCK_PART_EVENTS) {
+		struct blockref	pref = { stream, first + k };
+		size_t		pend = k + BLOCK_PART_EVENTS < n ?
+				    poff[k / BLOCK_PART_EVENTS + 1] :
+				    t->val.len;
+
+		if ((r = keys_block(&t->key, &pref)) != 0)
+			goto out;
+		wb_put(t, &t->key, t->val.d + poff[k / BLOCK_PART_EVENTS],
+		    pend - poff[k / BLOCK_PART_EVENTS]);
+	}
+	/* the chain hash covers the parts concatenated: the whole block */
 	if ((r = txn_chain(t, &ref, n, t->val.d, t->val.len)) != 0)
 		goto out;
 	for (i = 0; i < nh; i++) {
@@ -1309,23 +1333,9 @@ store_get(struct store *st, const void *key, size_t klen, struct buf *out)
 	return r;
 }
 
-int
-store_get_block(struct store *st, const struct blockref *ref,
-    struct buf *out)
-{
-	struct buf	 k;
-	int		 r;
-
-	buf_init(&k, 0);
-	if ((r = keys_block(&k, ref)) == 0)
-		r = store_get(st, k.d, k.len, out);
-	buf_clear(&k);
-	return r;
-}
-
-int
-store_iter_block(struct store_iter *it, const struct blockref *ref,
-    const uint8_t **v, size_t *len)
+/* Position it at the part of block ref that holds event idx. */
+static int
+seek_part(struct store_iter *it, const struct blockref *ref, unsigned idx)
 {
 	uint8_t		 k[1 + KEYS_BLOCKREF];
 	const char	*kk;
@@ -1333,15 +1343,172 @@ store_iter_block(struct store_iter *it, const struct blockref *ref,
 
 	k[0] = 'B';
 	be32_put(k + 1, ref->stream);
-	be64_put(k + 5, ref->first_seq);
+	be64_put(k + 5, ref->first_seq + idx - idx % BLOCK_PART_EVENTS);
 	leveldb_iter_seek(it->it, (const char *)k, sizeof(k));
 	if (!leveldb_iter_valid(it->it))
 		return ERR_NOTFOUND;
 	kk = leveldb_iter_key(it->it, &kl);
 	if (kl != sizeof(k) || memcmp(kk, k, kl) != 0)
 		return ERR_NOTFOUND;
+	return 0;
+}
+
+int
+store_iter_block(struct store_iter *it, const struct blockref *ref,
+    unsigned idx, const uint8_t **v, size_t *len)
+{
+	int	r;
+
+	if ((r = seek_part(it, ref, idx)) != 0)
+		return r;
 	*v = (const uint8_t *)leveldb_iter_value(it->it, len);
 	return 0;
+}
+
+void
+store_blockrd_init(struct store_blockrd *rd, struct store_iter *it,
+    const struct blockref *ref, const uint8_t *bm)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->it = it;
+	rd->ref = *ref;
+	rd->bm = bm;
+	rd->next = bm != NULL ? bitmap_next(bm, 0) : 0;
+}
+
+int
+store_blockrd_next(struct store_blockrd *rd, struct block_ev *ev)
+{
+	const uint8_t	*v;
+	size_t		 vl;
+	unsigned	 skip;
+	int		 r;
+
+	for (;;) {
+		if (!rd->open) {
+			if (rd->next >= (rd->count ? rd->count :
+			    BLOCK_MAX_EVENTS))
+				return 0;
+			r = store_iter_block(rd->it, &rd->ref, rd->next, &v,
+			    &vl);
+			if (r != 0 && r != ERR_NOTFOUND)
+				return r;
+			/* a part of this block, where its key says */
+			if (r != 0 || block_open(&rd->br, v, vl) != 0 ||
+			    rd->br.index != rd->next - rd->next %
+			    BLOCK_PART_EVENTS || (rd->count != 0 &&
+			    rd->br.count != rd->count)) {
+				/* missing or damaged (verify reports it):
+				 * the parts after it are still read */
+				rd->damaged++;
+				skip = rd->next - rd->next % BLOCK_PART_EVENTS +
+				    BLOCK_PART_EVENTS;
+				rd->next = rd->bm != NULL ? bitmap_next(rd->bm,
+				    skip) : skip;
+				continue;
+			}
+			rd->count = rd->br.count;
+			rd->open = 1;
+			rd->parts++;
+		}
+		if (rd->br.index >= rd->br.end) {
+			/* this part is done: the next wanted event's part */
+			rd->open = 0;
+			rd->next = rd->bm != NULL ? bitmap_next(rd->bm,
+			    rd->br.end) : rd->br.end;
+			continue;
+		}
+		if ((r = block_next(&rd->br, ev)) != 1) {
+			/* damaged inside: on with the next part */
+			rd->damaged++;
+			rd->br.index = rd->br.end;
+			continue;
+		}
+		if (rd->bm == NULL || bitmap_isset(rd->bm, ev->index))
+			return 1;
+	}
+}
+
+int
+store_block_find(struct store_iter *it, uint32_t stream, uint64_t seq,
+    struct blockref *ref)
+{
+	struct block_reader	 br;
+	uint8_t			 k[1 + KEYS_BLOCKREF];
+	const uint8_t		*kk, *v;
+	size_t			 kl, vl;
+
+	if (seq == UINT64_MAX)
+		return ERR_NOTFOUND;
+	k[0] = 'B';
+	be32_put(k + 1, stream);
+	be64_put(k + 5, seq + 1);
+	store_iter_seek_before(it, k, sizeof(k));
+	if (!store_iter_valid(it))
+		return ERR_NOTFOUND;
+	kk = store_iter_key(it, &kl);
+	if (keys_decode_block(kk, kl, ref) != 0 || ref->stream != stream)
+		return ERR_NOTFOUND;
+	v = store_iter_value(it, &vl);
+	if (block_open(&br, v, vl) != 0 || ref->first_seq < br.index)
+		return ERR_NOTFOUND;
+	/* the part's key minus its index in the block: the block */
+	ref->first_seq -= br.index;
+	if (seq - ref->first_seq >= br.count)
+		return ERR_NOTFOUND;
+	return 0;
+}
+
+int
+store_iter_block_all(struct store_iter *it, struct blockref *ref,
+    struct buf *out)
+{
+	struct block_reader	 br;
+	struct blockref		 pr;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl;
+	int			 r;
+
+	buf_reset(out);
+	if (!store_iter_valid(it))
+		return ERR_NOTFOUND;
+	k = store_iter_key(it, &kl);
+	if (keys_decode_block(k, kl, ref) != 0)
+		return ERR_NOTFOUND;
+	for (;;) {
+		v = store_iter_value(it, &vl);
+		if ((r = buf_put(out, v, vl)) != 0)
+			return r;
+		store_iter_next(it);
+		/* more parts: the same stream, at first_seq + their index0 */
+		if (!store_iter_valid(it))
+			break;
+		k = store_iter_key(it, &kl);
+		v = store_iter_value(it, &vl);
+		if (keys_decode_block(k, kl, &pr) != 0 ||
+		    pr.stream != ref->stream || block_open(&br, v, vl) != 0 ||
+		    br.index == 0 || pr.first_seq - br.index != ref->first_seq)
+			break;
+	}
+	return 0;
+}
+
+uint32_t
+store_block_parts(struct store *st, const struct blockref *ref)
+{
+	struct store_iter	*it;
+	struct block_reader	 br;
+	const uint8_t		*v;
+	size_t			 vl;
+	uint32_t		 n = 1;
+
+	if ((it = store_iter_new(st)) == NULL)
+		return 1;
+	if (store_iter_block(it, ref, 0, &v, &vl) == 0 &&
+	    block_open(&br, v, vl) == 0)
+		n = (br.count + BLOCK_PART_EVENTS - 1) / BLOCK_PART_EVENTS;
+	store_iter_free(it);
+	return n;
 }
 
 int

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "block.h"
 #include "buf.h"
 #include "keys.h"
 #include "proto.h"
@@ -130,16 +131,52 @@ const uint8_t *store_iter_value(struct store_iter *, size_t *len);
 /* Fetch any value into out (replaced).  ERR_NOTFOUND when absent. */
 int	store_get(struct store *, const void *key, size_t klen,
 	    struct buf *out);
-/* Fetch a block into out (replaced).  ERR_NOTFOUND when absent. */
 /*
- * Block ref through an iterator, without copying it: *v is valid until
- * the iterator moves.  Reading many blocks this way saves two copies of
- * each (LevelDB's and ours).  ERR_NOTFOUND when there is none.
+ * Blocks are stored in parts of BLOCK_PART_EVENTS events (block.h), one
+ * "B" key each at first_seq + the part's first index.
+ *
+ * The part of block ref that holds event idx, through an iterator and
+ * without copying it: *v is valid until the iterator moves.
+ * ERR_NOTFOUND when there is none.
  */
 int	store_iter_block(struct store_iter *, const struct blockref *,
-	    const uint8_t **v, size_t *len);
-int	store_get_block(struct store *, const struct blockref *,
+	    unsigned idx, const uint8_t **v, size_t *len);
+
+/*
+ * The events of one block that a bitmap names (all when NULL), reading
+ * only the parts that hold them.  br is the current part (its recv_us
+ * and tzoff are the decoding context of the event returned).
+ */
+struct store_blockrd {
+	struct store_iter	*it;
+	struct blockref		 ref;
+	const uint8_t		*bm;
+	struct block_reader	 br;
+	unsigned		 next;	/* index of the next wanted event */
+	unsigned		 count;	/* events in the block, once known */
+	int			 open;
+	unsigned		 parts;	/* parts read */
+	unsigned		 damaged; /* parts missing or not readable */
+};
+void	store_blockrd_init(struct store_blockrd *, struct store_iter *,
+	    const struct blockref *, const uint8_t *bm);
+/*
+ * 1 with the next event, 0 at the end, <0 on a read error.  A part that
+ * is missing or damaged is skipped (damaged counts it): the events of
+ * the other parts are still returned.
+ */
+int	store_blockrd_next(struct store_blockrd *, struct block_ev *);
+/* The block of stream that holds seq.  ERR_NOTFOUND when none does. */
+int	store_block_find(struct store_iter *, uint32_t stream, uint64_t seq,
+	    struct blockref *);
+/*
+ * The iterator is at a "B" key: the block starting there, its parts
+ * concatenated into out (replaced), and the iterator after them.
+ */
+int	store_iter_block_all(struct store_iter *, struct blockref *,
 	    struct buf *out);
+/* How many parts block ref has (from its first part; 1 when unreadable). */
+uint32_t store_block_parts(struct store *, const struct blockref *);
 /* The highest stored alert id, 0 when there is none (the engine's next
  * id at start is this + 1). */
 uint64_t store_alert_last_id(struct store *);

@@ -155,17 +155,41 @@ at(struct store_iter *it, char kind, uint32_t stream, uint64_t *seq)
 	return 1;
 }
 
+/*
+ * Events that decode from a block's parts (concatenated), part by part:
+ * a part missing in the middle costs its own events only.
+ */
+static uint32_t
+block_events(const uint8_t *bv, size_t bl)
+{
+	struct block_reader	br;
+	struct block_ev		be;
+	size_t			off = 0;
+	uint32_t		n = 0, total = 0;
+
+	while (off < bl) {
+		if (block_open(&br, bv + off, bl - off) != 0 ||
+		    (total != 0 && br.count != total))
+			break;
+		total = br.count;
+		while (br.index < br.end && block_next(&br, &be) == 1)
+			n++;
+		if (br.index < br.end)
+			break;
+		off = bl - br.rd.left;
+	}
+	return n;
+}
+
 static void
 both(struct walk *w, const struct blockref *ref, const uint8_t *bv,
     size_t bl, const struct chain_link *l)
 {
-	struct block_reader	br;
 	uint8_t			h[CHAIN_HASH];
 	char			d[160];
-	uint32_t		n = 0;
+	uint32_t		n;
 
-	if (block_open(&br, bv, bl) == 0)
-		n = br.count;
+	n = block_events(bv, bl);
 	w->events += n;
 	if (keys_chain_hash(l->prev, ref, bv, bl, h) != 0)
 		return;
@@ -190,9 +214,10 @@ walk_stream(struct walk *w, uint32_t stream)
 	const uint8_t		*v;
 	size_t			 vl;
 	uint64_t		 bs, hs;
+	uint32_t		 n;
 	int			 hb, hh;
 	char			 d[160];
-	struct block_reader	 br;
+	struct buf		 blk;
 
 	if ((ib = store_iter_new(w->st)) == NULL ||
 	    (ih = store_iter_new(w->st)) == NULL) {
@@ -200,6 +225,7 @@ walk_stream(struct walk *w, uint32_t stream)
 		return ERR_NOMEM;
 	}
 	buf_init(&k, 0);
+	buf_init(&blk, 0);
 	keys_block(&k, &ref);
 	store_iter_seek(ib, k.d, k.len);
 	keys_chain(&k, 'H', &ref);
@@ -222,11 +248,10 @@ walk_stream(struct walk *w, uint32_t stream)
 			}
 		}
 		if (hb && hh && bs == hs) {
-			v = store_iter_value(ib, &vl);
-			both(w, &ref, v, vl, &l);
+			store_iter_block_all(ib, &ref, &blk);
+			both(w, &ref, blk.d, blk.len, &l);
 			link_check(w, hs, &l);
 			w->blocks++;
-			store_iter_next(ib);
 			store_iter_next(ih);
 		} else if (hh && (!hb || hs < bs)) {
 			snprintf(d, sizeof(d), "the block of %u events is "
@@ -235,17 +260,17 @@ walk_stream(struct walk *w, uint32_t stream)
 			link_check(w, hs, &l);
 			store_iter_next(ih);
 		} else {
-			v = store_iter_value(ib, &vl);
-			br.count = 1;
-			(void)block_open(&br, v, vl);
-			w->events += br.count;
+			store_iter_block_all(ib, &ref, &blk);
+			if ((n = block_events(blk.d, blk.len)) == 0)
+				n = 1;
+			w->events += n;
 			w->blocks++;
-			problem(w, "inserted", bs, bs + br.count - 1, "a "
+			problem(w, "inserted", bs, bs + n - 1, "a "
 			    "block without a chain link");
-			store_iter_next(ib);
 		}
 	}
 	buf_clear(&k);
+	buf_clear(&blk);
 	store_iter_free(ib);
 	store_iter_free(ih);
 	return 0;

@@ -33,7 +33,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (block_open(&br, data, size) == 0)
 		while ((r = block_next(&br, &ev)) == 1) {
-			if (!INSIDE(ev.raw, ev.rawlen))
+			/* parts continue each other: indexes stay in the block */
+			if (!INSIDE(ev.raw, ev.rawlen) || ev.index >= br.count ||
+			    ev.index + 1 != br.index)
 				abort();
 			for (i = 0; i < ev.nextra; i++)
 				if (!INSIDE(ev.extra[i].name,

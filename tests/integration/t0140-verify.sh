@@ -4,8 +4,9 @@
 # event deleted from another block (both through LevelDB writes, as an
 # intruder with access to the data directory would do it) are both
 # named, with their sequence ranges, as are a whole block removed with its
-# chain link and a block inserted without one; an untouched store
-# verifies clean.
+# chain link, a block inserted without one and one part of a block; an
+# untouched store verifies clean, and a damaged block still answers from
+# the parts that are left.
 . "$(dirname "$0")/../lib.sh"
 
 TAMPER=${VIGIL_TESTBIN:-$SRCDIR/build/obj/tests}/tamper
@@ -35,6 +36,7 @@ test_expect_success 'tampering through LevelDB writes' '
 	"$TAMPER" "$T/data" delete hv1 "$T/app.log" 900 &&
 	"$TAMPER" "$T/data" drop hv1 "$T/app.log" 300 &&
 	"$TAMPER" "$T/data" insert hv1 "$T/app.log" 600 &&
+	"$TAMPER" "$T/data" droppart hv1 "$T/app.log" 700 &&
 	start_collector
 '
 
@@ -47,12 +49,24 @@ test_expect_success 'verify names the modified and the deleted event' '
 	    "$T/v2.out" &&
 	grep -q "^DELETED hv1 $T/app.log seq 257-512: the blocks holding sequences 257-512 are gone" "$T/v2.out" &&
 	grep -q "^INSERTED hv1 $T/app.log seq 100513-100768: a block without a chain link" "$T/v2.out" &&
-	grep -q "^BAD .*999 events" "$T/v2.out" &&
-	grep -q ": 4 problems" "$T/v2.out" &&
+	grep -q "^TRUNCATED hv1 $T/app.log seq 513-768: 32 of its 256 events are missing" "$T/v2.out" &&
+	grep -q "^BAD .*967 events" "$T/v2.out" &&
+	grep -q ": 5 problems" "$T/v2.out" &&
 	vigil_cli verify --json >"$T/v2.json" || :
 	grep -q "\"problem\":\"modified\"" "$T/v2.json" &&
 	grep "\"problem\":\"modified\"" "$T/v2.json" | grep -q "\"first_seq\":1," &&
 	grep "\"problem\":\"truncated\"" "$T/v2.json" | grep -q "\"last_seq\":1000"
+'
+
+test_expect_success 'a damaged block still answers from its other parts' '
+	# 1000 - the dropped block (256) - the dropped part (32) - the
+	# deleted event; the inserted copy has no index keys
+	vigil_cli count --json "line" >"$T/c.out" &&
+	grep -q "\"total\":711," "$T/c.out" &&
+	vigil_cli count --json "\"line 0720\"" >"$T/c.out" &&
+	grep -q "\"total\":1," "$T/c.out" &&
+	vigil_cli count --json "\"line 0690\"" >"$T/c.out" &&
+	grep -q "\"total\":0," "$T/c.out"
 '
 
 test_done

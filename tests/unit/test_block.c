@@ -1,10 +1,11 @@
 /*
  * test_block.c -- unit tests for collector/block.c: round trips with 1
  * and BLOCK_MAX_EVENTS events, negative and extreme time deltas, extras,
- * every truncation, count limits, the encoder's limits and the bitmap
- * helpers.
+ * every truncation, count limits, the encoder's limits, blocks in parts
+ * (read together, alone, damaged) and the bitmap helpers.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,18 +232,22 @@ test_limits(void)
 
 	/* version, empty input, a flags value over 32 bits */
 	T_INT(block_open(&br, b.d, 0), ERR_FORMAT);
-	b.d[0] = 2;
+	b.d[0] = 1;	/* layout 2's whole blocks */
+	T_INT(block_open(&br, b.d, b.len), ERR_VERSION);
+	b.d[0] = 3;
 	T_INT(block_open(&br, b.d, b.len), ERR_VERSION);
 	{
-		uint8_t	f[] = { 1, 1, 0, 0, 0, 0,
+		/* version, count, index0, total, recv, zone; one event */
+		uint8_t	f[] = { 2, 1, 0, 1, 0, 0, 0, 0,
 		    0x80, 0x80, 0x80, 0x80, 0x10, 0, 0 };
-		uint8_t	v[] = { 1, 1, 0, 0, 0, 0,
+		uint8_t	v[] = { 2, 1, 0, 1, 0, 0, 0, 0,
 		    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		    0x7f };
-		uint8_t	z[] = { 1, 1, 0, 0x80, 0x80, 0x80, 0x80, 0x10 };
+		uint8_t	z[] = { 2, 1, 0, 1, 0, 0x80, 0x80, 0x80, 0x80,
+		    0x10 };
 
 		T_INT(read_all(f, sizeof(f), out, 1), ERR_FORMAT);
-		f[10] = 0x0f;
+		f[12] = 0x0f;
 		T_INT(read_all(f, sizeof(f), out, 1), 1);
 		T_INT(out[0].flags, 0xf0000000u);
 		/* a varint over 64 bits */
@@ -306,6 +311,117 @@ test_truncate(void)
 	buf_clear(&b);
 }
 
+/* n events "e<i>" as parts of per events, concatenated into b */
+static void
+put_parts(struct buf *b, uint32_t n, uint32_t per, size_t *off)
+{
+	struct block_ev	in;
+	char		raw[16];
+	uint32_t	i;
+
+	memset(&in, 0, sizeof(in));
+	for (i = 0; i < n; i++) {
+		if (i % per == 0) {
+			off[i / per] = b->len;
+			T_INT(block_begin_part(b, n - i < per ? n - i : per, i,
+			    n, 1000000 + i, 60), 0);
+		}
+		snprintf(raw, sizeof(raw), "e%u", i);
+		in.raw = raw;
+		in.rawlen = strlen(raw);
+		in.ts_us = 500 + i;
+		in.read_us = 600;
+		T_INT(block_put(b, 1000000 + i - i % per, &in), 0);
+	}
+	off[(n + per - 1) / per] = b->len;
+}
+
+static void
+test_parts(void)
+{
+	struct buf		b, c;
+	struct block_reader	br;
+	struct block_ev		ev;
+	size_t			off[BLOCK_MAX_EVENTS + 1];
+	uint32_t		i;
+	int			ok = 1, r;
+
+	buf_init(&b, 0);
+	buf_init(&c, 0);
+	/* 70 events in parts of 32: 32 + 32 + 6, read back to back */
+	put_parts(&b, 70, 32, off);
+	T_INT(block_open(&br, b.d, b.len), 0);
+	T_INT(br.count, 70);
+	T_INT(br.index, 0);
+	T_INT(br.end, 32);
+	for (i = 0; (r = block_next(&br, &ev)) == 1; i++) {
+		char	want[16];
+
+		snprintf(want, sizeof(want), "e%u", i);
+		ok &= ev.index == i && ev.rawlen == strlen(want) &&
+		    memcmp(ev.raw, want, ev.rawlen) == 0 &&
+		    ev.ts_us == 500 + (int64_t)i &&
+		    br.recv_us == 1000000 + i - i % 32;
+	}
+	T_OK(ok);
+	T_INT(r, 0);
+	T_INT(i, 70);
+	T_INT(br.index, br.count);
+	/* the middle part alone: events 32..63, then the input ends */
+	T_INT(block_open(&br, b.d + off[1], off[2] - off[1]), 0);
+	T_INT(br.index, 32);
+	T_INT(br.end, 64);
+	T_INT(br.count, 70);
+	for (i = 32; (r = block_next(&br, &ev)) == 1; i++)
+		ok &= ev.index == i;
+	T_OK(ok);
+	T_INT(r, 0);
+	T_INT(i, 64);
+	/* the first part alone ends early: index < count tells */
+	T_INT(read_all(b.d, off[1], &ev, 1), 32);
+	/* a part missing in the middle: the next does not continue */
+	buf_put(&c, b.d, off[1]);
+	buf_put(&c, b.d + off[2], off[3] - off[2]);
+	T_INT(read_all(c.d, c.len, &ev, 1), ERR_FORMAT);
+	/* parts out of order */
+	buf_reset(&c);
+	buf_put(&c, b.d + off[1], off[2] - off[1]);
+	buf_put(&c, b.d, off[1]);
+	T_INT(read_all(c.d, c.len, &ev, 1), ERR_FORMAT);
+	/* a part of another block (other total) */
+	buf_reset(&c);
+	buf_put(&c, b.d, off[1]);
+	T_INT(block_begin_part(&c, 1, 32, 33, 0, 0), 0);
+	T_INT(block_put(&c, 0, &ev), 0);
+	T_INT(read_all(c.d, c.len, &ev, 1), ERR_FORMAT);
+	/* bytes after the last part */
+	buf_reset(&c);
+	buf_put(&c, b.d, b.len);
+	buf_put_u8(&c, 2);
+	T_INT(read_all(c.d, c.len, &ev, 1), ERR_FORMAT);
+	/* the encoder refuses parts outside the block */
+	T_INT(block_begin_part(&c, 1, 70, 70, 0, 0), ERR_RANGE);
+	T_INT(block_begin_part(&c, 2, 69, 70, 0, 0), ERR_RANGE);
+	T_INT(block_begin_part(&c, 1, 0, BLOCK_MAX_EVENTS + 1, 0, 0),
+	    ERR_RANGE);
+	T_INT(block_begin_part(&c, 0, 0, 1, 0, 0), ERR_RANGE);
+	/* every truncation of three parts: an error or a short read */
+	for (i = 0; i < b.len; i++) {
+		uint32_t n = 0;
+
+		if (block_open(&br, b.d, i) != 0)
+			continue;
+		while ((r = block_next(&br, &ev)) == 1)
+			n++;
+		/* a clean end only at a part's end, and then it shows */
+		ok &= r < 0 || ((i == off[1] || i == off[2]) &&
+		    br.index < br.count && n == br.index);
+	}
+	T_OK(ok);
+	buf_clear(&b);
+	buf_clear(&c);
+}
+
 static void
 test_bitmap(void)
 {
@@ -330,6 +446,34 @@ test_bitmap(void)
 	T_OK(ok);
 	T_INT(bitmap_isset(bm, 256), 0);
 	T_INT(bitmap_isset(bm, 0xffffffffu), 0);
+	/* the next set bit, against a plain loop */
+	T_INT(bitmap_next(bm, 0), 0);
+	T_INT(bitmap_next(bm, 1), 9);
+	T_INT(bitmap_next(bm, 10), 255);
+	T_INT(bitmap_next(bm, 256), BLOCK_MAX_EVENTS);
+	memset(bm, 0, BLOCK_BITMAP);
+	T_INT(bitmap_next(bm, 0), BLOCK_MAX_EVENTS);
+	{
+		uint32_t x = 2463534242u;
+		unsigned j, k, w;
+
+		for (j = 0; j < 200; j++) {
+			memset(bm, 0, BLOCK_BITMAP);
+			for (k = 0; k < j % 12; k++) {
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				bitmap_set(bm, x % BLOCK_MAX_EVENTS);
+			}
+			for (i = 0; i <= BLOCK_MAX_EVENTS; i++) {
+				for (w = i; w < BLOCK_MAX_EVENTS &&
+				    !bitmap_isset(bm, w); w++)
+					;
+				ok &= bitmap_next(bm, i) == w;
+			}
+		}
+		T_OK(ok);
+	}
 }
 
 int
@@ -340,6 +484,7 @@ main(void)
 	test_extremes();
 	test_limits();
 	test_truncate();
+	test_parts();
 	test_bitmap();
 	return TEST_DONE();
 }
