@@ -19,10 +19,10 @@
 #include "decode.h"
 #include "err.h"
 #include "json.h"
+#include "placement.h"
 #include "store.h"
 
 #define HOUR_US		3600000000LL
-#define TERMS_MAX	8
 
 uint64_t
 agg_popcount(const uint8_t *p, size_t n)
@@ -345,55 +345,22 @@ struct run {
 	struct agg_tally	*ta;
 	struct buf		 key, blk;
 	struct store_iter	*bit;		/* block reads */
-	struct buf		 pre[TERMS_MAX];
-	int			 npre;
-	/* field:prefix* globs on indexed fields (query_required_prefixes) */
-	const char		*fixf[TERMS_MAX], *fixes[TERMS_MAX];
-	size_t			 fixlen[TERMS_MAX], nfix;
+	struct cand_plan	 plan;	/* which index keys pick candidates */
 	struct cand		*cv;	/* term candidates, sorted */
 	size_t			 nc;
 	struct stream_meta	 meta;
 	uint32_t		 metaid;
 	int			 metaok;
+	struct placement_cache	 pcache;
 	struct record		 ev;
 };
 
 
-/* Candidates in [h0, h1]: the terms' postings ANDed, else the T index. */
+/* Candidates in [h0, h1]: the plan's postings ANDed, else the T index. */
 static int
 candidates(struct run *ru, uint32_t h0, uint32_t h1)
 {
-	uint8_t	tp = 'T';
-	size_t	i;
-	int	t, r;
-
-	ru->nc = 0;
-	if (ru->npre == 0 && ru->nfix == 0)
-		r = cand_collect(ru->st, &tp, 1, h0, h1, &ru->cv, &ru->nc);
-	else if (ru->npre > 0) {
-		r = cand_collect(ru->st, ru->pre[0].d, ru->pre[0].len, h0,
-		    h1, &ru->cv, &ru->nc);
-		for (t = 1; r == 0 && t < ru->npre && ru->nc > 0; t++)
-			r = cand_intersect(ru->st, ru->pre[t].d,
-			    ru->pre[t].len, ru->cv, &ru->nc);
-	} else
-		r = cand_collect_prefix(ru->st, ru->fixf[0], ru->fixes[0],
-		    ru->fixlen[0], h0, h1, &ru->cv, &ru->nc);
-	for (i = ru->npre > 0 ? 0 : 1; r == 0 && i < ru->nfix && ru->nc > 0;
-	    i++) {
-		struct cand	*ov = NULL;
-		size_t		 no = 0;
-
-		cand_sort(ru->cv, ru->nc);
-		if ((r = cand_collect_prefix(ru->st, ru->fixf[i],
-		    ru->fixes[i], ru->fixlen[i], ru->cv[0].hour,
-		    ru->cv[ru->nc - 1].hour, &ov, &no)) == 0)
-			cand_and(ru->cv, &ru->nc, ov, no);
-		free(ov);
-	}
-	if (r == 0)
-		cand_sort(ru->cv, ru->nc);
-	return r;
+	return cand_select(ru->st, &ru->plan, h0, h1, &ru->cv, &ru->nc);
 }
 
 static int64_t
@@ -423,7 +390,9 @@ decode_cand(struct run *ru, const struct cand *cd)
 		ru->metaid = cd->ref.stream;
 		ru->metaok = 1;
 	}
-	if (ru->bit == NULL && (ru->bit = store_iter_new(ru->st)) == NULL)
+	if (ru->bit == NULL && (ru->bit = ru->plan.npre == 0 &&
+	    ru->plan.nfix == 0 ? store_iter_new_scan(ru->st) :
+	    store_iter_new(ru->st)) == NULL)
 		return ERR_NOMEM;
 	ru->as->blocks++;
 	dc.sender = ru->meta.sender;
@@ -442,6 +411,8 @@ decode_cand(struct run *ru, const struct cand *cd)
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &ru->ev);
 		ru->ev.ts_us = be.ts_us;
 		ru->ev.flags = be.flags;
+		/* VM fields from the placement timeline, as search has them */
+		placement_enrich(ru->st, &ru->meta, &ru->ev, &ru->pcache);
 		ru->as->decoded++;
 		if (rq->q != NULL && !query_match(rq->q, &ru->ev))
 			continue;
@@ -506,7 +477,7 @@ posting_count(struct run *ru, uint32_t hour, const struct blockref *ref,
 	uint8_t			 and[BLOCK_BITMAP];
 	size_t			 j;
 
-	if (ru->npre == 0)
+	if (ru->plan.npre == 0)
 		return agg_popcount(bm, BLOCK_BITMAP);
 	if ((c = cand_find(ru->cv, ru->nc, hour, ref)) == NULL)
 		return 0;
@@ -533,7 +504,7 @@ index_field(struct run *ru, uint32_t h0, uint32_t h1)
 	uint64_t		 n, group;
 	int			 r = 0;
 
-	if (ru->npre > 0 && (r = candidates(ru, h0, h1)) != 0)
+	if (ru->plan.npre > 0 && (r = candidates(ru, h0, h1)) != 0)
 		return r;
 	if ((it = store_iter_new(ru->st)) == NULL)
 		return ERR_NOMEM;
@@ -583,41 +554,15 @@ index_field(struct run *ru, uint32_t h0, uint32_t h1)
 static int
 run_prepare(struct run *ru, int *indexed)
 {
-	const char	*fields[TERMS_MAX], *vals[TERMS_MAX];
-	size_t		 nt, i;
+	int	r;
 
+	if ((r = cand_plan(&ru->plan, ru->rq->q)) != 0)
+		return r;
+	/* the postings alone answer a query of indexed terms only */
 	*indexed = agg_query_simple(ru->rq->qtext, strlen(ru->rq->qtext)) &&
 	    (ru->rq->field == NULL || decode_indexed(ru->rq->field)) &&
-	    (ru->rq->kind == AGG_TOP || ru->rq->interval_us % HOUR_US == 0);
-	nt = ru->rq->q ? query_required_terms(ru->rq->q, fields, vals,
-	    TERMS_MAX) : 0;
-	for (i = 0; i < nt; i++) {
-		if (!decode_indexed(fields[i])) {
-			*indexed = 0;
-			continue;
-		}
-		buf_init(&ru->pre[ru->npre], 0);
-		if (keys_posting_prefix(&ru->pre[ru->npre], fields[i],
-		    vals[i], strlen(vals[i])) != 0) {
-			buf_clear(&ru->pre[ru->npre]);
-			*indexed = 0;
-			continue;
-		}
-		ru->npre++;
-	}
-	if (nt == TERMS_MAX)
-		*indexed = 0;	/* there may be more terms */
-	/* prefixes of globs pick candidates; the decode path checks */
-	nt = ru->rq->q ? query_required_prefixes(ru->rq->q, ru->fixf,
-	    ru->fixes, ru->fixlen, TERMS_MAX) : 0;
-	for (i = 0; i < nt; i++)
-		if (decode_indexed(ru->fixf[i]) &&
-		    strcmp(ru->fixf[i], "vm.name") != 0 &&
-		    strcmp(ru->fixf[i], "hypervisor.name") != 0) {
-			ru->fixf[ru->nfix] = ru->fixf[i];
-			ru->fixes[ru->nfix] = ru->fixes[i];
-			ru->fixlen[ru->nfix++] = ru->fixlen[i];
-		}
+	    (ru->rq->kind == AGG_TOP || ru->rq->interval_us % HOUR_US == 0) &&
+	    ru->plan.complete;
 	return 0;
 }
 
@@ -706,7 +651,7 @@ agg_run(struct store *st, const struct agg_req *rq, search_emitfn emit,
 {
 	struct run	*ru;
 	uint32_t	 h0, h1, f0, f1;
-	int		 r = ERR_NOMEM, indexed, t;
+	int		 r = ERR_NOMEM, indexed;
 
 	memset(as, 0, sizeof(*as));
 	if (rq->kind == AGG_COUNT && rq->interval_us <= 0)
@@ -739,8 +684,7 @@ agg_run(struct store *st, const struct agg_req *rq, search_emitfn emit,
 	if (r == 0)
 		r = emit_rows(ru, emit, arg);
  out:
-	for (t = 0; t < ru->npre; t++)
-		buf_clear(&ru->pre[t]);
+	cand_plan_free(&ru->plan);
 	agg_tally_free(ru->ta);
 	free(ru->cv);
 	buf_clear(&ru->key);

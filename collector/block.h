@@ -36,7 +36,7 @@
 #include "buf.h"
 
 #define BLOCK_MAX_EVENTS	256
-#define BLOCK_PART_EVENTS	32
+#define BLOCK_PART_EVENTS	64
 #define BLOCK_EXTRA_MAX		16
 #define BLOCK_BITMAP		(BLOCK_MAX_EVENTS / 8)
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cand.h"
+#include "decode.h"
 #include "err.h"
 
 static int	cand_cmp(const void *, const void *);
@@ -242,4 +243,99 @@ cand_find(const struct cand *cv, size_t n, uint32_t hour,
 	key.hour = hour;
 	key.ref = *ref;
 	return bsearch(&key, cv, n, sizeof(*cv), cand_cmp);
+}
+
+/* An indexed field whose postings are complete (see cand.h). */
+static int
+plan_field(const char *f)
+{
+	return decode_indexed(f) && strcmp(f, "vm.name") != 0 &&
+	    strcmp(f, "hypervisor.name") != 0;
+}
+
+int
+cand_plan(struct cand_plan *pl, const struct query *q)
+{
+	const char	*fields[CAND_TERMS], *vals[CAND_TERMS];
+	size_t		 nt, i;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->complete = 1;
+	if (q == NULL)
+		return 0;
+	nt = query_required_terms(q, fields, vals, CAND_TERMS);
+	if (nt == CAND_TERMS)
+		pl->complete = 0;	/* there may be more terms */
+	for (i = 0; i < nt; i++) {
+		if (!plan_field(fields[i])) {
+			pl->complete = 0;
+			continue;
+		}
+		buf_init(&pl->pre[pl->npre], 0);
+		if (keys_posting_prefix(&pl->pre[pl->npre], fields[i],
+		    vals[i], strlen(vals[i])) != 0) {
+			/* too long to be indexed: checked by decoding */
+			buf_clear(&pl->pre[pl->npre]);
+			pl->complete = 0;
+			continue;
+		}
+		pl->npre++;
+	}
+	nt = query_required_prefixes(q, pl->fixf, pl->fixes, pl->fixlen,
+	    CAND_TERMS);
+	for (i = 0; i < nt; i++)
+		if (plan_field(pl->fixf[i])) {
+			pl->fixf[pl->nfix] = pl->fixf[i];
+			pl->fixes[pl->nfix] = pl->fixes[i];
+			pl->fixlen[pl->nfix++] = pl->fixlen[i];
+		}
+	return 0;
+}
+
+void
+cand_plan_free(struct cand_plan *pl)
+{
+	size_t	i;
+
+	for (i = 0; i < pl->npre; i++)
+		buf_clear(&pl->pre[i]);
+	pl->npre = 0;
+}
+
+int
+cand_select(struct store *st, const struct cand_plan *pl, uint32_t h0,
+    uint32_t h1, struct cand **cv, size_t *nc)
+{
+	uint8_t	tp = 'T';
+	size_t	i;
+	int	r;
+
+	*nc = 0;
+	if (pl->npre == 0 && pl->nfix == 0)
+		r = cand_collect(st, &tp, 1, h0, h1, cv, nc);
+	else if (pl->npre > 0) {
+		r = cand_collect(st, pl->pre[0].d, pl->pre[0].len, h0, h1, cv,
+		    nc);
+		for (i = 1; r == 0 && i < pl->npre && *nc > 0; i++)
+			r = cand_intersect(st, pl->pre[i].d, pl->pre[i].len,
+			    *cv, nc);
+	} else
+		r = cand_collect_prefix(st, pl->fixf[0], pl->fixes[0],
+		    pl->fixlen[0], h0, h1, cv, nc);
+	/* each (other) glob: its candidates within the hours left */
+	for (i = pl->npre > 0 ? 0 : 1; r == 0 && i < pl->nfix && *nc > 0;
+	    i++) {
+		struct cand	*ov = NULL;
+		size_t		 no = 0;
+
+		cand_sort(*cv, *nc);
+		if ((r = cand_collect_prefix(st, pl->fixf[i], pl->fixes[i],
+		    pl->fixlen[i], (*cv)[0].hour, (*cv)[*nc - 1].hour, &ov,
+		    &no)) == 0)
+			cand_and(*cv, nc, ov, no);
+		free(ov);
+	}
+	if (r == 0)
+		cand_sort(*cv, *nc);
+	return r;
 }

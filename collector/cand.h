@@ -11,8 +11,12 @@
 #include <stdint.h>
 
 #include "block.h"
+#include "buf.h"
 #include "keys.h"
+#include "query.h"
 #include "store.h"
+
+#define CAND_TERMS	8	/* terms and globs a plan uses at most */
 
 struct cand {
 	uint32_t	hour;
@@ -37,6 +41,31 @@ int	cand_collect_prefix(struct store *, const char *field,
 /* AND sorted cv with sorted ov in place; drop the empties. */
 void	cand_and(struct cand *cv, size_t *nc, const struct cand *ov,
 	    size_t no);
+/*
+ * Which index keys pick a query's candidates: the posting prefixes of its
+ * required exact terms on indexed fields, and its required field globs
+ * with a fixed start.  vm.name and hypervisor.name never do: a guest's
+ * are resolved from the placement timeline at query time, so their
+ * postings are not complete (docs/storage.md).  complete is 1 when every
+ * required term is in pre, so that the postings alone answer a query of
+ * terms only (the aggregations' index path).
+ */
+struct cand_plan {
+	struct buf	 pre[CAND_TERMS];
+	size_t		 npre;
+	const char	*fixf[CAND_TERMS], *fixes[CAND_TERMS];
+	size_t		 fixlen[CAND_TERMS], nfix;
+	int		 complete;
+};
+/* Plan for q (NULL: no terms).  Free with cand_plan_free. */
+int	cand_plan(struct cand_plan *, const struct query *q);
+void	cand_plan_free(struct cand_plan *);
+/*
+ * The candidates in hours [h0, h1], sorted: the terms' postings ANDed,
+ * then each glob's; the time index when the plan has neither.
+ */
+int	cand_select(struct store *, const struct cand_plan *, uint32_t h0,
+	    uint32_t h1, struct cand **cv, size_t *nc);
 /* Sort by hour, then block. */
 void	cand_sort(struct cand *, size_t);
 /* The candidate of (hour, block) in a sorted array, or NULL. */

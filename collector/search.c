@@ -15,7 +15,6 @@
 #include "placement.h"
 #include "search.h"
 
-#define TERMS_MAX	8
 #define META_CACHE	64
 
 
@@ -33,6 +32,7 @@ struct ctx {
 	int			 metaok[META_CACHE];
 	struct buf		 blk, key, line;
 	struct store_iter	*bit;		/* block reads */
+	int			 scan;		/* every block of the range */
 	struct placement_cache	 pcache;
 	struct record		 ev;
 };
@@ -106,7 +106,8 @@ visit_block(struct ctx *c, const struct blockref *ref, const uint8_t *bm,
 
 	if ((m = meta_get(c, ref->stream)) == NULL)
 		return 0;
-	if (c->bit == NULL && (c->bit = store_iter_new(c->st)) == NULL)
+	if (c->bit == NULL && (c->bit = c->scan ?
+	    store_iter_new_scan(c->st) : store_iter_new(c->st)) == NULL)
 		return ERR_NOMEM;
 	dc.sender = m->sender;
 	dc.type = m->type;
@@ -216,17 +217,15 @@ search_run(struct store *st, const struct search_req *req,
 {
 	struct ctx	*c = NULL;
 	struct cand	*cv = NULL;
-	size_t		 nc = 0, nterms, i, idx, first;
-	const char	*fields[TERMS_MAX], *vals[TERMS_MAX];
-	const char	*fixf[TERMS_MAX], *fixes[TERMS_MAX];
-	size_t		 fixlen[TERMS_MAX], nfix;
-	struct buf	 pre[TERMS_MAX];
-	int		 npre = 0, t, r = ERR_NOMEM;
+	size_t		 nc = 0, i, idx, first;
+	struct cand_plan plan;
+	int		 r = ERR_NOMEM;
 	uint32_t	 h0, h1, hour;
 	struct runarg	 ra;
 	size_t		 limit = req->limit ? req->limit : 100;
 
 	memset(&ra, 0, sizeof(ra));
+	memset(&plan, 0, sizeof(plan));
 	memset(ss, 0, sizeof(*ss));
 	/* every hit of the hours searched, rendered; the newest limit
 	 * are sent (SEARCH_LIMIT_MAX x a few KiB at the most) */
@@ -236,64 +235,10 @@ search_run(struct store *st, const struct search_req *req,
 	h0 = req->since_us == INT64_MIN ? 0 : keys_hour(req->since_us);
 	h1 = req->until_us == INT64_MAX ? UINT32_MAX :
 	    keys_hour(req->until_us);
-	nterms = req->q ? query_required_terms(req->q, fields, vals,
-	    TERMS_MAX) : 0;
-	for (i = 0; i < nterms; i++) {
-		/*
-		 * vm.name and hypervisor.name of a guest's events come from
-		 * the placement timeline at query time (it may have learned
-		 * more since ingest), so their postings are not complete.
-		 */
-		if (!decode_indexed(fields[i]) ||
-		    strcmp(fields[i], "vm.name") == 0 ||
-		    strcmp(fields[i], "hypervisor.name") == 0)
-			continue;
-		buf_init(&pre[npre], 0);
-		if (keys_posting_prefix(&pre[npre], fields[i], vals[i],
-		    strlen(vals[i])) != 0) {
-			buf_clear(&pre[npre]);
-			continue;
-		}
-		npre++;
-	}
-	/* field:prefix* globs on indexed fields: their values' postings */
-	nfix = req->q ? query_required_prefixes(req->q, fields, fixes, fixlen,
-	    TERMS_MAX) : 0;
-	for (i = 0, t = 0; i < nfix; i++)
-		if (decode_indexed(fields[i]) &&
-		    strcmp(fields[i], "vm.name") != 0 &&
-		    strcmp(fields[i], "hypervisor.name") != 0) {
-			fixf[t] = fields[i];
-			fixes[t] = fixes[i];
-			fixlen[t++] = fixlen[i];
-		}
-	nfix = (size_t)t;
-	if (npre == 0 && nfix == 0) {
-		uint8_t tp = 'T';
-
-		r = cand_collect(c->st, &tp, 1, h0, h1, &cv, &nc);
-	} else if (npre > 0) {
-		r = cand_collect(c->st, pre[0].d, pre[0].len, h0, h1, &cv,
-		    &nc);
-		for (t = 1; r == 0 && t < npre && nc > 0; t++)
-			r = cand_intersect(c->st, pre[t].d, pre[t].len, cv,
-			    &nc);
-	} else
-		r = cand_collect_prefix(c->st, fixf[0], fixes[0], fixlen[0],
-		    h0, h1, &cv, &nc);
-	for (i = npre > 0 ? 0 : 1; r == 0 && i < nfix && nc > 0; i++) {
-		struct cand	*ov = NULL;
-		size_t		 no = 0;
-
-		cand_sort(cv, nc);
-		if ((r = cand_collect_prefix(c->st, fixf[i], fixes[i],
-		    fixlen[i], cv[0].hour, cv[nc - 1].hour, &ov, &no)) == 0)
-			cand_and(cv, &nc, ov, no);
-		free(ov);
-	}
-	if (r != 0)
+	if ((r = cand_plan(&plan, req->q)) != 0 ||
+	    (r = cand_select(c->st, &plan, h0, h1, &cv, &nc)) != 0)
 		goto out;
-	cand_sort(cv, nc);
+	c->scan = plan.npre == 0 && plan.nfix == 0;
 	ss->candidates = nc;
 	/* newest hour first; stop after the hour in which limit is met */
 	idx = nc;
@@ -321,8 +266,7 @@ search_run(struct store *st, const struct search_req *req,
 			break;
 	r = 0;
  out:
-	for (t = 0; t < npre; t++)
-		buf_clear(&pre[t]);
+	cand_plan_free(&plan);
 	free(cv);
 	free(ra.hits);
 	buf_clear(&ra.lines);

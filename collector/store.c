@@ -35,6 +35,7 @@ struct store {
 	leveldb_filterpolicy_t	*filter;
 	leveldb_writeoptions_t	*wsync;
 	leveldb_readoptions_t	*ropts;
+	leveldb_readoptions_t	*scanopts;	/* fill_cache off */
 	char			*dir;
 	/*
 	 * db is replaced only by store_reopen (writer thread) with dblock
@@ -107,12 +108,15 @@ struct store_txn {
 	/* recent terms by field name address and value: the events of a
 	 * write share most hosts, programs, files, actions ... */
 /*
- * LevelDB's block (its unit of compression and of reading): small, so
- * that a block part (BLOCK_PART_EVENTS events, ~8 KB) is read alone;
+ * LevelDB's table block (its unit of compression and of reading): about
+ * one block part (BLOCK_PART_EVENTS events, ~16 KB raw), so that reading
+ * one event decompresses one part or two.  Parts of 32/64/128 events with
+ * 4/8/16 KB table blocks were measured (docs/performance.md): 64/8 KB
+ * keeps the disk at ~0.37x raw and a hit at ~1/4 of a whole block.
  * -DSTORE_LDB_BLOCK=N overrides it for measurements.
  */
 #ifndef STORE_LDB_BLOCK
-#define STORE_LDB_BLOCK	(4 << 10)
+#define STORE_LDB_BLOCK	(8 << 10)
 #endif
 #define LASTTERMS	64
 #define LASTVAL		48
@@ -215,6 +219,8 @@ store_open(const char *dir, const struct store_opts *so, struct store **stp,
 	st->wsync = leveldb_writeoptions_create();
 	leveldb_writeoptions_set_sync(st->wsync, so ? so->sync : 1);
 	st->ropts = leveldb_readoptions_create();
+	st->scanopts = leveldb_readoptions_create();
+	leveldb_readoptions_set_fill_cache(st->scanopts, 0);
 	st->db = leveldb_open(st->opts, dir, &lerr);
 	if (lerr != NULL) {
 		snprintf(err, errlen, "leveldb open %s: %s", dir, lerr);
@@ -310,6 +316,8 @@ store_close(struct store *st)
 		leveldb_writeoptions_destroy(st->wsync);
 	if (st->ropts)
 		leveldb_readoptions_destroy(st->ropts);
+	if (st->scanopts)
+		leveldb_readoptions_destroy(st->scanopts);
 	free(st->heads);
 	for (i = 0; i < st->nstreams; i++)
 		keys_stream_clear(&st->streams[i]);
@@ -1254,6 +1262,19 @@ store_iter_new(struct store *st)
 	return i;
 }
 
+struct store_iter *
+store_iter_new_scan(struct store *st)
+{
+	struct store_iter *i;
+
+	if ((i = malloc(sizeof(*i))) == NULL)
+		return NULL;
+	i->st = st;
+	pthread_rwlock_rdlock(&st->dblock);
+	i->it = leveldb_create_iterator(st->db, st->scanopts);
+	return i;
+}
+
 void
 store_iter_free(struct store_iter *i)
 {
@@ -1333,9 +1354,14 @@ store_get(struct store *st, const void *key, size_t klen, struct buf *out)
 	return r;
 }
 
-/* Position it at the part of block ref that holds event idx. */
+/*
+ * Position it at the part of block ref that holds event idx.  When the
+ * iterator is at the part before it (a block read part after part), one
+ * step is enough: a seek costs a seek in every level of the tree.
+ */
 static int
-seek_part(struct store_iter *it, const struct blockref *ref, unsigned idx)
+seek_part(struct store_iter *it, const struct blockref *ref, unsigned idx,
+    int after)
 {
 	uint8_t		 k[1 + KEYS_BLOCKREF];
 	const char	*kk;
@@ -1344,6 +1370,14 @@ seek_part(struct store_iter *it, const struct blockref *ref, unsigned idx)
 	k[0] = 'B';
 	be32_put(k + 1, ref->stream);
 	be64_put(k + 5, ref->first_seq + idx - idx % BLOCK_PART_EVENTS);
+	if (after && leveldb_iter_valid(it->it)) {
+		leveldb_iter_next(it->it);
+		if (leveldb_iter_valid(it->it)) {
+			kk = leveldb_iter_key(it->it, &kl);
+			if (kl == sizeof(k) && memcmp(kk, k, kl) == 0)
+				return 0;
+		}
+	}
 	leveldb_iter_seek(it->it, (const char *)k, sizeof(k));
 	if (!leveldb_iter_valid(it->it))
 		return ERR_NOTFOUND;
@@ -1359,7 +1393,7 @@ store_iter_block(struct store_iter *it, const struct blockref *ref,
 {
 	int	r;
 
-	if ((r = seek_part(it, ref, idx)) != 0)
+	if ((r = seek_part(it, ref, idx, 0)) != 0)
 		return r;
 	*v = (const uint8_t *)leveldb_iter_value(it->it, len);
 	return 0;
@@ -1389,8 +1423,12 @@ store_blockrd_next(struct store_blockrd *rd, struct block_ev *ev)
 			if (rd->next >= (rd->count ? rd->count :
 			    BLOCK_MAX_EVENTS))
 				return 0;
-			r = store_iter_block(rd->it, &rd->ref, rd->next, &v,
-			    &vl);
+			/* the part after the one just read: one step */
+			if ((r = seek_part(rd->it, &rd->ref, rd->next,
+			    rd->parts > 0 && rd->next / BLOCK_PART_EVENTS ==
+			    rd->last + 1)) == 0)
+				v = (const uint8_t *)leveldb_iter_value(
+				    rd->it->it, &vl);
 			if (r != 0 && r != ERR_NOTFOUND)
 				return r;
 			/* a part of this block, where its key says */
@@ -1410,6 +1448,7 @@ store_blockrd_next(struct store_blockrd *rd, struct block_ev *ev)
 			rd->count = rd->br.count;
 			rd->open = 1;
 			rd->parts++;
+			rd->last = rd->next / BLOCK_PART_EVENTS;
 		}
 		if (rd->br.index >= rd->br.end) {
 			/* this part is done: the next wanted event's part */

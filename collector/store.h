@@ -118,6 +118,12 @@ int	store_reopen(struct store *, char *err, size_t errlen);
 
 /* Reading. */
 struct store_iter *store_iter_new(struct store *);
+/*
+ * An iterator for a scan (every block of a time range): what it reads
+ * does not enter the block cache, which would otherwise evict the
+ * postings and the blocks selective queries keep coming back to.
+ */
+struct store_iter *store_iter_new_scan(struct store *);
 void	store_iter_free(struct store_iter *);
 void	store_iter_seek(struct store_iter *, const void *key, size_t len);
 int	store_iter_valid(struct store_iter *);
@@ -156,6 +162,7 @@ struct store_blockrd {
 	unsigned		 count;	/* events in the block, once known */
 	int			 open;
 	unsigned		 parts;	/* parts read */
+	unsigned		 last;	/* the last part read (when parts) */
 	unsigned		 damaged; /* parts missing or not readable */
 };
 void	store_blockrd_init(struct store_blockrd *, struct store_iter *,

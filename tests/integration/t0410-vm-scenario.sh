@@ -292,7 +292,15 @@ test_expect_success "the iptables lines on A's vnet0 carry A's name" '
 		grep -q "\"vm.uuid\":\"$UA\"" "$T/nf1.$p" || return 1
 	done &&
 	vigil_cli search --json "vm.name:vm-a event.dataset:kern" >"$T/nf2" &&
-	grep -q "PHYSIN=vnet0" "$T/nf2" && grep -q "PHYSOUT=vnet0" "$T/nf2"
+	grep -q "PHYSIN=vnet0" "$T/nf2" && grep -q "PHYSOUT=vnet0" "$T/nf2" &&
+	# count and top resolve vm.name at query time as search does (its
+	# postings only hold the names known at ingest)
+	n=$(wc -l <"$T/nf2") &&
+	vigil_cli count --json "vm.name:vm-a event.dataset:kern" >"$T/nf2c" &&
+	grep -q "\"total\":$n," "$T/nf2c" &&
+	vigil_cli top source.ip --json "vm.name:vm-a event.dataset:kern" \
+	    >"$T/nf2t" &&
+	grep -q "\"total\":$n," "$T/nf2t"
 '
 
 if [ "$HAVE_HOOK" = 1 ]; then
