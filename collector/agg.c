@@ -352,6 +352,7 @@ struct run {
 	uint32_t		 metaid;
 	int			 metaok;
 	struct placement_cache	 pcache;
+	int			 vm;	/* the query or field reads VM fields */
 	struct record		 ev;
 };
 
@@ -411,8 +412,11 @@ decode_cand(struct run *ru, const struct cand *cd)
 		decode_event(&dc, be.raw, be.rawlen, be.read_us, &ru->ev);
 		ru->ev.ts_us = be.ts_us;
 		ru->ev.flags = be.flags;
-		/* VM fields from the placement timeline, as search has them */
-		placement_enrich(ru->st, &ru->meta, &ru->ev, &ru->pcache);
+		/* VM fields from the placement timeline, as search has them
+		 * (only when asked: a bridged netfilter line costs seeks) */
+		if (ru->vm)
+			placement_enrich(ru->st, &ru->meta, &ru->ev,
+			    &ru->pcache);
 		ru->as->decoded++;
 		if (rq->q != NULL && !query_match(rq->q, &ru->ev))
 			continue;
@@ -558,9 +562,13 @@ run_prepare(struct run *ru, int *indexed)
 
 	if ((r = cand_plan(&ru->plan, ru->rq->q)) != 0)
 		return r;
+	ru->vm = (ru->rq->field != NULL && (strncmp(ru->rq->field, "vm.", 3) ==
+	    0 || strcmp(ru->rq->field, "hypervisor.name") == 0)) ||
+	    (ru->rq->q != NULL && (query_uses_field(ru->rq->q, "vm.") ||
+	    query_uses_field(ru->rq->q, "hypervisor.")));
 	/* the postings alone answer a query of indexed terms only */
 	*indexed = agg_query_simple(ru->rq->qtext, strlen(ru->rq->qtext)) &&
-	    (ru->rq->field == NULL || decode_indexed(ru->rq->field)) &&
+	    (ru->rq->field == NULL || cand_field_complete(ru->rq->field)) &&
 	    (ru->rq->kind == AGG_TOP || ru->rq->interval_us % HOUR_US == 0) &&
 	    ru->plan.complete;
 	return 0;

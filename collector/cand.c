@@ -245,9 +245,8 @@ cand_find(const struct cand *cv, size_t n, uint32_t hour,
 	return bsearch(&key, cv, n, sizeof(*cv), cand_cmp);
 }
 
-/* An indexed field whose postings are complete (see cand.h). */
-static int
-plan_field(const char *f)
+int
+cand_field_complete(const char *f)
 {
 	return decode_indexed(f) && strcmp(f, "vm.name") != 0 &&
 	    strcmp(f, "hypervisor.name") != 0;
@@ -267,7 +266,7 @@ cand_plan(struct cand_plan *pl, const struct query *q)
 	if (nt == CAND_TERMS)
 		pl->complete = 0;	/* there may be more terms */
 	for (i = 0; i < nt; i++) {
-		if (!plan_field(fields[i])) {
+		if (!cand_field_complete(fields[i])) {
 			pl->complete = 0;
 			continue;
 		}
@@ -284,7 +283,7 @@ cand_plan(struct cand_plan *pl, const struct query *q)
 	nt = query_required_prefixes(q, pl->fixf, pl->fixes, pl->fixlen,
 	    CAND_TERMS);
 	for (i = 0; i < nt; i++)
-		if (plan_field(pl->fixf[i])) {
+		if (cand_field_complete(pl->fixf[i])) {
 			pl->fixf[pl->nfix] = pl->fixf[i];
 			pl->fixes[pl->nfix] = pl->fixes[i];
 			pl->fixlen[pl->nfix++] = pl->fixlen[i];

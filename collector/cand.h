@@ -57,6 +57,9 @@ struct cand_plan {
 	size_t		 fixlen[CAND_TERMS], nfix;
 	int		 complete;
 };
+/* 1 for an indexed field whose postings are complete (not vm.name or
+ * hypervisor.name, see above). */
+int	cand_field_complete(const char *field);
 /* Plan for q (NULL: no terms).  Free with cand_plan_free. */
 int	cand_plan(struct cand_plan *, const struct query *q);
 void	cand_plan_free(struct cand_plan *);

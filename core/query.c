@@ -1299,3 +1299,16 @@ time_format(int64_t us, char *out, size_t outlen)
 	    (long long)(y < 0 ? -y : y), m, d, (int)(sod / 3600),
 	    (int)(sod / 60 % 60), (int)(sod % 60), (long long)frac);
 }
+
+int
+query_uses_field(const struct query *q, const char *prefix)
+{
+	size_t	pl = strlen(prefix);
+	int	i;
+
+	for (i = 0; i < q->nnodes; i++)
+		if (q->n[i].field != NULL &&
+		    strncmp(q->n[i].field, prefix, pl) == 0)
+			return 1;
+	return 0;
+}

@@ -66,6 +66,8 @@ int	query_raw_may_match(const struct query *, const char *raw,
 	    size_t len);
 size_t	query_required_terms(const struct query *, const char **fields,
 	    const char **vals, size_t max);
+/* 1 when some field node's name starts with prefix ("vm."). */
+int	query_uses_field(const struct query *, const char *prefix);
 
 /*
  * Parse a time: RFC 3339 ("2025-03-14T09:00:05Z", "...+02:00", fractional

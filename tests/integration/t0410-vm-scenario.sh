@@ -300,7 +300,10 @@ test_expect_success "the iptables lines on A's vnet0 carry A's name" '
 	grep -q "\"total\":$n," "$T/nf2c" &&
 	vigil_cli top source.ip --json "vm.name:vm-a event.dataset:kern" \
 	    >"$T/nf2t" &&
-	grep -q "\"total\":$n," "$T/nf2t"
+	grep -q "\"total\":$n," "$T/nf2t" &&
+	vigil_cli top vm.name --json "host.name:hv1 event.dataset:kern" \
+	    >"$T/nf2v" &&
+	grep -q "\"value\":\"vm-a\"" "$T/nf2v"
 '
 
 if [ "$HAVE_HOOK" = 1 ]; then

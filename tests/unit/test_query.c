@@ -390,6 +390,33 @@ test_required(void)
 		T_INT(query_required_terms(q, f, v, 0), 0);
 		query_free(q);
 	}
+	/* which fields a query reads, anywhere in it (agg's VM fields) */
+	{
+		static const struct {
+			const char *q, *prefix;
+			int want;
+		} u[] = {
+			{ "vm.name:web1", "vm.", 1 },
+			{ "host.name:hv1 OR NOT vm.uuid:*", "vm.", 1 },
+			{ "x (a:1 OR hypervisor.name:hv2)", "hypervisor.", 1 },
+			{ "process.pid:>5 vm.cpu:<3", "vm.", 1 },
+			{ "vm.name", "vm.", 0 },	/* a word */
+			{ "\"vm.name:web1\"", "vm.", 0 },	/* a phrase */
+			{ "host.name:vm.x", "vm.", 0 },	/* a value */
+			{ "", "vm.", 0 },
+		};
+		struct query	*q;
+		size_t		 i;
+		int		 ok = 1;
+
+		for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+			T_INT(query_parse(u[i].q, strlen(u[i].q), &q, NULL, 0),
+			    0);
+			ok &= query_uses_field(q, u[i].prefix) == u[i].want;
+			query_free(q);
+		}
+		T_OK(ok);
+	}
 }
 
 static void
