@@ -2,7 +2,7 @@
 # t0120-retention-agg: retention and aggregations.  Lines that carry their
 # own RFC 5424 times are sent over syslog TCP (RFC 6587 octet counting):
 # 1,800 "old" events three days ago spread over five hours and 300 "new"
-# events ten minutes ago.  `vigil top` and `vigil count` answer exactly
+# events about ten minutes ago, neither range crossing midnight UTC.  `vigil top` and `vigil count` answer exactly
 # (index and decode paths agree with what was sent).  Restarted with
 # retention-age 1d the old events disappear from search, top and count,
 # the new ones stay and the store shrinks.  A second store, restarted with
@@ -11,7 +11,13 @@
 . "$(dirname "$0")/../lib.sh"
 
 NOW=$(date +%s)
-OLD=$((NOW / 3600 * 3600 - 3 * 86400))	# on an hour boundary
+# Neither range may cross midnight UTC, or `count --interval 1d` splits it
+# (CI once ran this at 20:44 and the old hours reached into the next day).
+OLD=$((NOW / 86400 * 86400 - 3 * 86400 + 3600))	# 01:00 three days ago
+NEW=$((NOW - 600))
+if test $((NEW / 86400)) != $(((NEW + 299) / 86400)); then
+	NEW=$((NOW / 86400 * 86400 - 300))	# the last 300 s of yesterday
+fi
 SPORT=$(free_port) || exit 1
 
 # gen.py PORT START N STEP TAG: N sshd lines START+i*STEP; ip i%7, host i%3
@@ -50,7 +56,7 @@ bytes() {
 test_expect_success 'old and new events are stored' '
 	start_collector --syslog-tcp-listen 127.0.0.1:$SPORT &&
 	python3 "$T/gen.py" $SPORT $OLD 1800 10 old &&
-	python3 "$T/gen.py" $SPORT $((NOW - 600)) 300 1 new &&
+	python3 "$T/gen.py" $SPORT $NEW 300 1 new &&
 	wait_for "stored 2100" 20
 '
 
