@@ -391,8 +391,8 @@ decode_cand(struct run *ru, const struct cand *cd)
 		ru->metaid = cd->ref.stream;
 		ru->metaok = 1;
 	}
-	if (ru->bit == NULL && (ru->bit = ru->plan.npre == 0 &&
-	    ru->plan.nfix == 0 ? store_iter_new_scan(ru->st) :
+	if (ru->bit == NULL && (ru->bit =
+	    cand_plan_scans(&ru->plan) ? store_iter_new_scan(ru->st) :
 	    store_iter_new(ru->st)) == NULL)
 		return ERR_NOMEM;
 	ru->as->blocks++;

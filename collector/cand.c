@@ -11,6 +11,24 @@
 
 static int	cand_cmp(const void *, const void *);
 
+/* Sort cv[start..] and make it one candidate per block, bitmaps ORed. */
+static void
+cand_merge(struct cand *cv, size_t *nc, size_t start)
+{
+	size_t	i, out, b;
+
+	cand_sort(cv + start, *nc - start);
+	for (i = start, out = start; i < *nc; i++) {
+		if (out > start && cand_cmp(&cv[out - 1], &cv[i]) == 0) {
+			for (b = 0; b < BLOCK_BITMAP; b++)
+				cv[out - 1].bm[b] |= cv[i].bm[b];
+			continue;
+		}
+		cv[out++] = cv[i];
+	}
+	*nc = out;
+}
+
 static int
 cand_push(struct cand **cv, size_t *nc, size_t *cap, const struct cand *cd)
 {
@@ -145,7 +163,7 @@ cand_collect_prefix(struct store *st, const char *field, const char *prefix,
 {
 	struct store_iter	*it;
 	const uint8_t		*k, *v, *z;
-	size_t			 kl, vl, cap = *nc, start = *nc, plen, i, out;
+	size_t			 kl, vl, cap = *nc, start = *nc, plen;
 	struct buf		 pre, key;
 	struct bufr		 br;
 	struct cand		 cd;
@@ -193,17 +211,7 @@ cand_collect_prefix(struct store *st, const char *field, const char *prefix,
 				goto out;
 		store_iter_next(it);
 	}
-	/* one candidate per block: OR the values' bitmaps */
-	cand_sort(*cv + start, *nc - start);
-	for (i = start, out = start; i < *nc; i++) {
-		if (out > start && cand_cmp(&(*cv)[out - 1], &(*cv)[i]) == 0) {
-			for (size_t b = 0; b < BLOCK_BITMAP; b++)
-				(*cv)[out - 1].bm[b] |= (*cv)[i].bm[b];
-			continue;
-		}
-		(*cv)[out++] = (*cv)[i];
-	}
-	*nc = out;
+	cand_merge(*cv, nc, start);
  out:
 	buf_clear(&pre);
 	buf_clear(&key);
@@ -249,7 +257,7 @@ int
 cand_field_complete(const char *f)
 {
 	return decode_indexed(f) && strcmp(f, "vm.name") != 0 &&
-	    strcmp(f, "hypervisor.name") != 0;
+	    strcmp(f, "vm.uuid") != 0 && strcmp(f, "hypervisor.name") != 0;
 }
 
 int
@@ -268,6 +276,14 @@ cand_plan(struct cand_plan *pl, const struct query *q)
 	for (i = 0; i < nt; i++) {
 		if (!cand_field_complete(fields[i])) {
 			pl->complete = 0;
+			if (!pl->vm && strcmp(fields[i], "vm.uuid") == 0) {
+				buf_init(&pl->vmpre, 0);
+				if (keys_posting_prefix(&pl->vmpre, fields[i],
+				    vals[i], strlen(vals[i])) == 0)
+					pl->vm = 1;
+				else
+					buf_clear(&pl->vmpre);
+			}
 			continue;
 		}
 		buf_init(&pl->pre[pl->npre], 0);
@@ -299,6 +315,63 @@ cand_plan_free(struct cand_plan *pl)
 	for (i = 0; i < pl->npre; i++)
 		buf_clear(&pl->pre[i]);
 	pl->npre = 0;
+	if (pl->vm)
+		buf_clear(&pl->vmpre);
+	pl->vm = 0;
+}
+
+int
+cand_plan_scans(const struct cand_plan *pl)
+{
+	return pl->npre == 0 && pl->nfix == 0 && !pl->vm;
+}
+
+/*
+ * Candidates of a vm.uuid:U term in hours [h0, h1]: U's postings (a
+ * guest's own events, a host's records that name U) ORed with the blocks
+ * of bridged netfilter lines, which get U from the vnet and MAC facts
+ * when read (placement_enrich).  Appended to *cv, merged and sorted.
+ */
+static int
+cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
+    uint32_t h1, struct cand **cv, size_t *nc)
+{
+	static const char *const nf[] = { "netfilter.physin",
+	    "netfilter.physout", "source.mac", NULL };
+	size_t	start = *nc, i;
+	int	r;
+
+	r = cand_collect(st, pl->vmpre.d, pl->vmpre.len, h0, h1, cv, nc);
+	for (i = 0; r == 0 && nf[i] != NULL; i++)
+		r = cand_collect_prefix(st, nf[i], "", 0, h0, h1, cv, nc);
+	if (r == 0)
+		cand_merge(*cv, nc, start);
+	return r;
+}
+
+/* AND *cv with glob i's candidates (i < 0: the vm.uuid term's) within
+ * the hours *cv spans. */
+static int
+and_more(struct store *st, const struct cand_plan *pl, int i,
+    struct cand **cv, size_t *nc)
+{
+	struct cand	*ov = NULL;
+	size_t		 no = 0;
+	uint32_t	 h0, h1;
+	int		 r;
+
+	cand_sort(*cv, *nc);
+	h0 = (*cv)[0].hour;
+	h1 = (*cv)[*nc - 1].hour;
+	if (i >= 0)
+		r = cand_collect_prefix(st, pl->fixf[i], pl->fixes[i],
+		    pl->fixlen[i], h0, h1, &ov, &no);
+	else
+		r = cand_vm(st, pl, h0, h1, &ov, &no);
+	if (r == 0)
+		cand_and(*cv, nc, ov, no);
+	free(ov);
+	return r;
 }
 
 int
@@ -306,11 +379,11 @@ cand_select(struct store *st, const struct cand_plan *pl, uint32_t h0,
     uint32_t h1, struct cand **cv, size_t *nc)
 {
 	uint8_t	tp = 'T';
-	size_t	i;
+	size_t	i, first;
 	int	r;
 
 	*nc = 0;
-	if (pl->npre == 0 && pl->nfix == 0)
+	if (cand_plan_scans(pl))
 		r = cand_collect(st, &tp, 1, h0, h1, cv, nc);
 	else if (pl->npre > 0) {
 		r = cand_collect(st, pl->pre[0].d, pl->pre[0].len, h0, h1, cv,
@@ -318,22 +391,17 @@ cand_select(struct store *st, const struct cand_plan *pl, uint32_t h0,
 		for (i = 1; r == 0 && i < pl->npre && *nc > 0; i++)
 			r = cand_intersect(st, pl->pre[i].d, pl->pre[i].len,
 			    *cv, nc);
-	} else
+	} else if (pl->nfix > 0)
 		r = cand_collect_prefix(st, pl->fixf[0], pl->fixes[0],
 		    pl->fixlen[0], h0, h1, cv, nc);
-	/* each (other) glob: its candidates within the hours left */
-	for (i = pl->npre > 0 ? 0 : 1; r == 0 && i < pl->nfix && *nc > 0;
-	    i++) {
-		struct cand	*ov = NULL;
-		size_t		 no = 0;
-
-		cand_sort(*cv, *nc);
-		if ((r = cand_collect_prefix(st, pl->fixf[i], pl->fixes[i],
-		    pl->fixlen[i], (*cv)[0].hour, (*cv)[*nc - 1].hour, &ov,
-		    &no)) == 0)
-			cand_and(*cv, nc, ov, no);
-		free(ov);
-	}
+	else
+		r = cand_vm(st, pl, h0, h1, cv, nc);
+	/* each (other) glob, then the vm.uuid term unless it chose */
+	first = pl->npre == 0 && pl->nfix > 0;
+	for (i = first; r == 0 && i < pl->nfix && *nc > 0; i++)
+		r = and_more(st, pl, (int)i, cv, nc);
+	if (r == 0 && pl->vm && pl->npre + pl->nfix > 0 && *nc > 0)
+		r = and_more(st, pl, -1, cv, nc);
 	if (r == 0)
 		cand_sort(*cv, *nc);
 	return r;

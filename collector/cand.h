@@ -45,27 +45,36 @@ void	cand_and(struct cand *cv, size_t *nc, const struct cand *ov,
  * Which index keys pick a query's candidates: the posting prefixes of its
  * required exact terms on indexed fields, and its required field globs
  * with a fixed start.  vm.name and hypervisor.name never do: a guest's
- * are resolved from the placement timeline at query time, so their
- * postings are not complete (docs/storage.md).  complete is 1 when every
- * required term is in pre, so that the postings alone answer a query of
- * terms only (the aggregations' index path).
+ * name and host, and all three VM fields for a host's iptables line on a
+ * VM's vnet, are resolved from the placement timeline at query time, so
+ * their postings are not complete (docs/storage.md).  A vm.uuid:U term
+ * (vmpre) picks the blocks of U's postings ORed with every block that
+ * holds a bridged netfilter line (netfilter.physin, netfilter.physout or
+ * source.mac postings), which is where the resolved ones come from.
+ * complete is 1 when every required term is in pre, so that the postings
+ * alone answer a query of terms only (the aggregations' index path).
  */
 struct cand_plan {
 	struct buf	 pre[CAND_TERMS];
 	size_t		 npre;
 	const char	*fixf[CAND_TERMS], *fixes[CAND_TERMS];
 	size_t		 fixlen[CAND_TERMS], nfix;
+	struct buf	 vmpre;
+	int		 vm;
 	int		 complete;
 };
-/* 1 for an indexed field whose postings are complete (not vm.name or
- * hypervisor.name, see above). */
+/* 1 for an indexed field whose postings are complete (not vm.name,
+ * vm.uuid or hypervisor.name, see above). */
 int	cand_field_complete(const char *field);
+/* 1 when the plan reads the time index: every block of the range. */
+int	cand_plan_scans(const struct cand_plan *);
 /* Plan for q (NULL: no terms).  Free with cand_plan_free. */
 int	cand_plan(struct cand_plan *, const struct query *q);
 void	cand_plan_free(struct cand_plan *);
 /*
  * The candidates in hours [h0, h1], sorted: the terms' postings ANDed,
- * then each glob's; the time index when the plan has neither.
+ * then each glob's and the vm.uuid term's; the time index when the plan
+ * has none of them.
  */
 int	cand_select(struct store *, const struct cand_plan *, uint32_t h0,
 	    uint32_t h1, struct cand **cv, size_t *nc);

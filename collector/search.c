@@ -238,7 +238,7 @@ search_run(struct store *st, const struct search_req *req,
 	if ((r = cand_plan(&plan, req->q)) != 0 ||
 	    (r = cand_select(c->st, &plan, h0, h1, &cv, &nc)) != 0)
 		goto out;
-	c->scan = plan.npre == 0 && plan.nfix == 0;
+	c->scan = cand_plan_scans(&plan);
 	ss->candidates = nc;
 	/* newest hour first; stop after the hour in which limit is met */
 	idx = nc;

@@ -303,7 +303,12 @@ test_expect_success "the iptables lines on A's vnet0 carry A's name" '
 	grep -q "\"total\":$n," "$T/nf2t" &&
 	vigil_cli top vm.name --json "host.name:hv1 event.dataset:kern" \
 	    >"$T/nf2v" &&
-	grep -q "\"value\":\"vm-a\"" "$T/nf2v"
+	grep -q "\"value\":\"vm-a\"" "$T/nf2v" &&
+	# by UUID the same lines: theirs is resolved at query time too
+	vigil_cli search --json "vm.uuid:$UA event.dataset:kern" >"$T/nf2u" &&
+	test "$(wc -l <"$T/nf2u")" -eq "$n" &&
+	vigil_cli count --json "vm.uuid:$UA event.dataset:kern" >"$T/nf2uc" &&
+	grep -q "\"total\":$n," "$T/nf2uc"
 '
 
 if [ "$HAVE_HOOK" = 1 ]; then
@@ -329,6 +334,25 @@ test_expect_success "after A left hv1, its old vnet0 is not A's" '
 	vigil_cli search --json "host.name:hv1 destination.port:80" >"$T/nf3" &&
 	test "$(wc -l <"$T/nf3")" -eq 1 &&
 	! grep -q "\"vm.name\":\"vm-a\"" "$T/nf3"
+'
+
+test_expect_success "vm.uuid:A alone: every event of A, not a scan" '
+	# the truth: every stored event, as search resolves it
+	vigil_cli search --json --limit 100000 "" >"$T/all" &&
+	want=$(grep -c "\"vm.uuid\":\"$UA\"" "$T/all") &&
+	grep "\"vm.uuid\":\"$UA\"" "$T/all" | grep -q "\"event.dataset\":\"kern\"" &&
+	grep "\"vm.uuid\":\"$UA\"" "$T/all" | grep -q "\"host.name\":\"guestA\"" &&
+	vigil_cli search --json --limit 100000 "vm.uuid:$UA" >"$T/u" &&
+	test "$(wc -l <"$T/u")" -eq "$want" &&
+	vigil_cli count --json "vm.uuid:$UA" >"$T/uc" &&
+	grep -q "\"total\":$want," "$T/uc" &&
+	# candidates: the postings of A and the bridged netfilter blocks, fewer
+	# than the blocks a word query has to read
+	vigil_cli count --json zzqnotthere >"$T/scan" &&
+	ub=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/uc") &&
+	sb=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/scan") &&
+	say "vm.uuid:A: $want events from $ub blocks; a scan reads $sb" &&
+	test "$ub" -gt 0 && test "$ub" -lt "$sb"
 '
 
 test_expect_success 'host guests: who ran on hv1, on hv2, in a window' '
