@@ -4,10 +4,12 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cand.h"
 #include "decode.h"
 #include "err.h"
+#include "placement.h"
 
 static int	cand_cmp(const void *, const void *);
 
@@ -276,12 +278,15 @@ cand_plan(struct cand_plan *pl, const struct query *q)
 	for (i = 0; i < nt; i++) {
 		if (!cand_field_complete(fields[i])) {
 			pl->complete = 0;
-			if (!pl->vm && strcmp(fields[i], "vm.uuid") == 0) {
+			if (!pl->vm && (strcmp(fields[i], "vm.uuid") == 0 ||
+			    strcmp(fields[i], "vm.name") == 0)) {
 				buf_init(&pl->vmpre, 0);
 				if (keys_posting_prefix(&pl->vmpre, fields[i],
-				    vals[i], strlen(vals[i])) == 0)
+				    vals[i], strlen(vals[i])) == 0) {
 					pl->vm = 1;
-				else
+					if (strcmp(fields[i], "vm.name") == 0)
+						pl->vmname = vals[i];
+				} else
 					buf_clear(&pl->vmpre);
 			}
 			continue;
@@ -318,6 +323,7 @@ cand_plan_free(struct cand_plan *pl)
 	if (pl->vm)
 		buf_clear(&pl->vmpre);
 	pl->vm = 0;
+	pl->vmname = NULL;
 }
 
 int
@@ -327,10 +333,49 @@ cand_plan_scans(const struct cand_plan *pl)
 }
 
 /*
- * Candidates of a vm.uuid:U term in hours [h0, h1]: U's postings (a
- * guest's own events, a host's records that name U) ORed with the blocks
- * of bridged netfilter lines, which get U from the vnet and MAC facts
- * when read (placement_enrich).  Appended to *cv, merged and sorted.
+ * Append the postings of vm.uuid:U in hours [h0, h1] for every UUID U
+ * that the name index ('A' name 0 uuid, placement.c) gives the name
+ * (lower-cased, as queries are; names are compared ignoring ASCII case,
+ * so every name key is read: one per VM and name).
+ */
+static int
+cand_vm_names(struct store *st, const char *name, uint32_t h0, uint32_t h1,
+    struct cand **cv, size_t *nc)
+{
+	struct store_iter	*it;
+	const uint8_t		*k;
+	size_t			 kl, nl = strlen(name);
+	struct buf		 pre;
+	uint8_t			 a = 'A';
+	int			 r = 0;
+
+	if ((it = store_iter_new(st)) == NULL)
+		return ERR_NOMEM;
+	buf_init(&pre, 0);
+	for (store_iter_seek(it, &a, 1); r == 0 && store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl == 0 || k[0] != 'A')
+			break;
+		if (kl != 1 + nl + 1 + PLACE_UUID_LEN || k[1 + nl] != 0 ||
+		    strncasecmp((const char *)k + 1, name, nl) != 0)
+			continue;
+		buf_reset(&pre);
+		if ((r = keys_posting_prefix(&pre, "vm.uuid",
+		    (const char *)k + 2 + nl, PLACE_UUID_LEN)) == 0)
+			r = cand_collect(st, pre.d, pre.len, h0, h1, cv, nc);
+	}
+	buf_clear(&pre);
+	store_iter_free(it);
+	return r;
+}
+
+/*
+ * Candidates of a vm.uuid:U or vm.name:N term in hours [h0, h1]: its
+ * postings (a guest's own events, a host's records that name the VM),
+ * for a name those of its UUIDs as well, ORed with the blocks of bridged
+ * netfilter lines, which get the VM from the vnet and MAC facts when
+ * read (placement_enrich).  Appended to *cv, merged and sorted.
  */
 static int
 cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
@@ -342,6 +387,8 @@ cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
 	int	r;
 
 	r = cand_collect(st, pl->vmpre.d, pl->vmpre.len, h0, h1, cv, nc);
+	if (r == 0 && pl->vmname != NULL)
+		r = cand_vm_names(st, pl->vmname, h0, h1, cv, nc);
 	for (i = 0; r == 0 && nf[i] != NULL; i++)
 		r = cand_collect_prefix(st, nf[i], "", 0, h0, h1, cv, nc);
 	if (r == 0)

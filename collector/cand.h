@@ -47,10 +47,12 @@ void	cand_and(struct cand *cv, size_t *nc, const struct cand *ov,
  * with a fixed start.  vm.name and hypervisor.name never do: a guest's
  * name and host, and all three VM fields for a host's iptables line on a
  * VM's vnet, are resolved from the placement timeline at query time, so
- * their postings are not complete (docs/storage.md).  A vm.uuid:U term
- * (vmpre) picks the blocks of U's postings ORed with every block that
- * holds a bridged netfilter line (netfilter.physin, netfilter.physout or
- * source.mac postings), which is where the resolved ones come from.
+ * their postings are not complete (docs/storage.md).  The first vm.uuid:U
+ * or vm.name:N term (vmpre: its posting prefix) picks the blocks of its
+ * postings, for a name also those of the UUIDs the name index ('A' keys)
+ * gives N, ORed with every block that holds a bridged netfilter line
+ * (netfilter.physin, netfilter.physout or source.mac postings), which is
+ * where the resolved ones come from.
  * complete is 1 when every required term is in pre, so that the postings
  * alone answer a query of terms only (the aggregations' index path).
  */
@@ -60,6 +62,7 @@ struct cand_plan {
 	const char	*fixf[CAND_TERMS], *fixes[CAND_TERMS];
 	size_t		 fixlen[CAND_TERMS], nfix;
 	struct buf	 vmpre;
+	const char	*vmname;	/* vm.name's value (the query's), or NULL */
 	int		 vm;
 	int		 complete;
 };

@@ -336,7 +336,7 @@ test_expect_success "after A left hv1, its old vnet0 is not A's" '
 	! grep -q "\"vm.name\":\"vm-a\"" "$T/nf3"
 '
 
-test_expect_success "vm.uuid:A alone: every event of A, not a scan" '
+test_expect_success "vm.uuid:A or vm.name:A alone: every event of A, not a scan" '
 	# the truth: every stored event, as search resolves it
 	vigil_cli search --json --limit 100000 "" >"$T/all" &&
 	want=$(grep -c "\"vm.uuid\":\"$UA\"" "$T/all") &&
@@ -352,7 +352,17 @@ test_expect_success "vm.uuid:A alone: every event of A, not a scan" '
 	ub=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/uc") &&
 	sb=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/scan") &&
 	say "vm.uuid:A: $want events from $ub blocks; a scan reads $sb" &&
-	test "$ub" -gt 0 && test "$ub" -lt "$sb"
+	test "$ub" -gt 0 && test "$ub" -lt "$sb" &&
+	# by name (any case): the UUIDs the name index gives it as well
+	wantn=$(grep -c "\"vm.name\":\"vm-a\"" "$T/all") &&
+	vigil_cli search --json --limit 100000 "vm.name:VM-A" >"$T/n" &&
+	test "$(wc -l <"$T/n")" -eq "$wantn" &&
+	grep -q "\"host.name\":\"guestA\"" "$T/n" &&
+	vigil_cli count --json "vm.name:VM-A" >"$T/nc" &&
+	grep -q "\"total\":$wantn," "$T/nc" &&
+	nb=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/nc") &&
+	say "vm.name:VM-A: $wantn events from $nb blocks" &&
+	test "$nb" -gt 0 && test "$nb" -lt "$sb"
 '
 
 test_expect_success 'host guests: who ran on hv1, on hv2, in a window' '
