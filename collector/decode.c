@@ -120,9 +120,11 @@ add_syslog_fields(const struct syslog_msg *m, struct record *ev)
 	int		 numeric;
 
 	if (m->pri >= 0) {
-		record_addf(ev, "log.syslog.priority", "%d", m->pri);
-		record_addf(ev, "log.syslog.facility.code", "%d", m->facility);
-		record_addf(ev, "log.syslog.severity.code", "%d", m->severity);
+		record_adduint(ev, "log.syslog.priority", (uint64_t)m->pri);
+		record_adduint(ev, "log.syslog.facility.code",
+		    (uint64_t)m->facility);
+		record_adduint(ev, "log.syslog.severity.code",
+		    (uint64_t)m->severity);
 		if ((name = syslog_facility_name(m->facility)) != NULL)
 			record_add(ev, "log.syslog.facility.name", name,
 			    strlen(name));

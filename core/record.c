@@ -73,6 +73,18 @@ record_addf(struct record *ev, const char *name, const char *fmt, ...)
 	return record_add(ev, name, p, (size_t)n);
 }
 
+int
+record_adduint(struct record *ev, const char *name, uint64_t v)
+{
+	char	d[20];		/* UINT64_MAX has 20 digits */
+	size_t	n = 0;
+
+	do
+		d[sizeof(d) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return record_addcopy(ev, name, d + sizeof(d) - n, n);
+}
+
 const char *
 record_get(const struct record *ev, const char *name, size_t *len)
 {

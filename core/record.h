@@ -53,6 +53,8 @@ int	record_addcopy(struct record *, const char *name, const char *val,
 	    size_t len);
 int	record_addf(struct record *, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Add a field holding v in decimal (copied; no printf on the hot path). */
+int	record_adduint(struct record *, const char *name, uint64_t v);
 /*
  * A decoder that gives up half-way rolls the record back to a mark, so a
  * line it does not recognise keeps only the fields set before it.  (A

@@ -1,8 +1,8 @@
 /*
  * test_decode.c -- unit tests for collector/decode.c on real lines: sshd
  * in the RFC 3164 file format, an RFC 5424 line, an audit VIRT_CONTROL
- * record, garbage, bad UTF-8, a line at PROTO_LINE_MAX; decode_indexed
- * and decode_utf8_valid.
+ * record, garbage, bad UTF-8, a line at PROTO_LINE_MAX; decode_indexed,
+ * decode_utf8_valid and record_adduint.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -306,6 +306,28 @@ test_internal(void)
 	T_STRN(record_get(&ev, "process.name", &n), n, "vigil-collector");
 }
 
+/* record_adduint: the priority fields, without printf; the extremes */
+static void
+test_adduint(void)
+{
+	struct decode_ctx ctx = { RECV_US, 0, "hv1", "syslog", "tcp" };
+	size_t n;
+
+	dec(&ctx, "<0>1 2024-03-14T10:00:00Z hv1 k - - - x");
+	T_FIELD("log.syslog.priority", "0");
+	T_FIELD("log.syslog.facility.code", "0");
+	T_FIELD("log.syslog.severity.code", "0");
+	dec(&ctx, "<191>1 2024-03-14T10:00:00Z hv1 k - - - x");
+	T_FIELD("log.syslog.priority", "191");
+	T_FIELD("log.syslog.facility.code", "23");
+	T_FIELD("log.syslog.severity.code", "7");
+	record_init(&ev);
+	T_INT(record_adduint(&ev, "a", 10), 0);
+	T_INT(record_adduint(&ev, "b", UINT64_MAX), 0);
+	T_STRN(record_get(&ev, "a", &n), n, "10");
+	T_STRN(record_get(&ev, "b", &n), n, "18446744073709551615");
+}
+
 int
 main(void)
 {
@@ -316,5 +338,6 @@ main(void)
 	test_indexed();
 	test_utf8();
 	test_internal();
+	test_adduint();
 	return TEST_DONE();
 }
