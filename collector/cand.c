@@ -4,7 +4,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cand.h"
 #include "decode.h"
@@ -332,42 +331,28 @@ cand_plan_scans(const struct cand_plan *pl)
 	return pl->npre == 0 && pl->nfix == 0 && !pl->vm;
 }
 
-/*
- * Append the postings of vm.uuid:U in hours [h0, h1] for every UUID U
- * that the name index ('A' name 0 uuid, placement.c) gives the name
- * (lower-cased, as queries are; names are compared ignoring ASCII case,
- * so every name key is read: one per VM and name).
- */
-static int
-cand_vm_names(struct store *st, const char *name, uint32_t h0, uint32_t h1,
-    struct cand **cv, size_t *nc)
-{
-	struct store_iter	*it;
-	const uint8_t		*k;
-	size_t			 kl, nl = strlen(name);
-	struct buf		 pre;
-	uint8_t			 a = 'A';
-	int			 r = 0;
+/* cand_vm: append the postings of vm.uuid:U in the hours for one UUID U
+ * the name index gives the name (placement_name_uuids). */
+struct vm_names {
+	struct store	*st;
+	uint32_t	 h0, h1;
+	struct cand	**cv;
+	size_t		*nc;
+	struct buf	 pre;
+};
 
-	if ((it = store_iter_new(st)) == NULL)
-		return ERR_NOMEM;
-	buf_init(&pre, 0);
-	for (store_iter_seek(it, &a, 1); r == 0 && store_iter_valid(it);
-	    store_iter_next(it)) {
-		k = store_iter_key(it, &kl);
-		if (kl == 0 || k[0] != 'A')
-			break;
-		if (kl != 1 + nl + 1 + PLACE_UUID_LEN || k[1 + nl] != 0 ||
-		    strncasecmp((const char *)k + 1, name, nl) != 0)
-			continue;
-		buf_reset(&pre);
-		if ((r = keys_posting_prefix(&pre, "vm.uuid",
-		    (const char *)k + 2 + nl, PLACE_UUID_LEN)) == 0)
-			r = cand_collect(st, pre.d, pre.len, h0, h1, cv, nc);
-	}
-	buf_clear(&pre);
-	store_iter_free(it);
-	return r;
+static int
+vm_name_uuid(void *arg, const char *uuid)
+{
+	struct vm_names	*vn = arg;
+	int		 r;
+
+	buf_reset(&vn->pre);
+	if ((r = keys_posting_prefix(&vn->pre, "vm.uuid", uuid,
+	    strlen(uuid))) != 0)
+		return r;
+	return cand_collect(vn->st, vn->pre.d, vn->pre.len, vn->h0, vn->h1,
+	    vn->cv, vn->nc);
 }
 
 /*
@@ -387,8 +372,13 @@ cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
 	int	r;
 
 	r = cand_collect(st, pl->vmpre.d, pl->vmpre.len, h0, h1, cv, nc);
-	if (r == 0 && pl->vmname != NULL)
-		r = cand_vm_names(st, pl->vmname, h0, h1, cv, nc);
+	if (r == 0 && pl->vmname != NULL) {
+		struct vm_names vn = { st, h0, h1, cv, nc, { 0 } };
+
+		buf_init(&vn.pre, 0);
+		r = placement_name_uuids(st, pl->vmname, vm_name_uuid, &vn);
+		buf_clear(&vn.pre);
+	}
 	for (i = 0; r == 0 && nf[i] != NULL; i++)
 		r = cand_collect_prefix(st, nf[i], "", 0, h0, h1, cv, nc);
 	if (r == 0)
@@ -396,7 +386,7 @@ cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
 	return r;
 }
 
-/* AND *cv with glob i's candidates (i < 0: the vm.uuid term's) within
+/* AND *cv with glob i's candidates (i < 0: the VM term's) within
  * the hours *cv spans. */
 static int
 and_more(struct store *st, const struct cand_plan *pl, int i,
@@ -443,7 +433,7 @@ cand_select(struct store *st, const struct cand_plan *pl, uint32_t h0,
 		    pl->fixlen[0], h0, h1, cv, nc);
 	else
 		r = cand_vm(st, pl, h0, h1, cv, nc);
-	/* each (other) glob, then the vm.uuid term unless it chose */
+	/* each (other) glob, then the VM term unless it chose */
 	first = pl->npre == 0 && pl->nfix > 0;
 	for (i = first; r == 0 && i < pl->nfix && *nc > 0; i++)
 		r = and_more(st, pl, (int)i, cv, nc);

@@ -44,7 +44,7 @@ void	cand_and(struct cand *cv, size_t *nc, const struct cand *ov,
 /*
  * Which index keys pick a query's candidates: the posting prefixes of its
  * required exact terms on indexed fields, and its required field globs
- * with a fixed start.  vm.name and hypervisor.name never do: a guest's
+ * with a fixed start.  VM fields are not among them: a guest's
  * name and host, and all three VM fields for a host's iptables line on a
  * VM's vnet, are resolved from the placement timeline at query time, so
  * their postings are not complete (docs/storage.md).  The first vm.uuid:U
@@ -76,7 +76,7 @@ int	cand_plan(struct cand_plan *, const struct query *q);
 void	cand_plan_free(struct cand_plan *);
 /*
  * The candidates in hours [h0, h1], sorted: the terms' postings ANDed,
- * then each glob's and the vm.uuid term's; the time index when the plan
+ * then each glob's and the VM term's; the time index when the plan
  * has none of them.
  */
 int	cand_select(struct store *, const struct cand_plan *, uint32_t h0,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "json.h"
@@ -475,6 +476,35 @@ placement_resolve(struct store *st, const char *vm, char *uuid)
 	}
 	store_iter_free(it);
 	return best == INT64_MIN ? ERR_NOTFOUND : 0;
+}
+
+int
+placement_name_uuids(struct store *st, const char *name,
+    int (*fn)(void *, const char *), void *arg)
+{
+	struct store_iter	*it;
+	const uint8_t		*k;
+	size_t			 kl, nl = strlen(name);
+	char			 uuid[PLACE_UUID_LEN + 1];
+	uint8_t			 a = 'A';
+	int			 r = 0;
+
+	if ((it = store_iter_new(st)) == NULL)
+		return ERR_NOMEM;
+	for (store_iter_seek(it, &a, 1); r == 0 && store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl == 0 || k[0] != 'A')
+			break;
+		if (kl != 1 + nl + 1 + PLACE_UUID_LEN || k[1 + nl] != 0 ||
+		    strncasecmp((const char *)k + 1, name, nl) != 0)
+			continue;
+		memcpy(uuid, k + 2 + nl, PLACE_UUID_LEN);
+		uuid[PLACE_UUID_LEN] = '\0';
+		r = fn(arg, uuid);
+	}
+	store_iter_free(it);
+	return r;
 }
 
 static void

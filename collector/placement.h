@@ -70,6 +70,13 @@ int	placement_mac(struct store *, const char *mac, size_t maclen,
 	    int64_t ts, char *uuid, char *name, size_t namelen);
 /* Resolve a VM given by name or UUID to its UUID. */
 int	placement_resolve(struct store *, const char *vm, char *uuid);
+/*
+ * Call fn with every UUID the name index has ever given name (compared
+ * ignoring ASCII case, so every name key is read: one per VM and name);
+ * a non-zero return from fn stops the walk and is returned.
+ */
+int	placement_name_uuids(struct store *, const char *name,
+	    int (*fn)(void *arg, const char *uuid), void *arg);
 
 /*
  * Enrich a decoded event with vm.uuid / vm.name / hypervisor.name: for a

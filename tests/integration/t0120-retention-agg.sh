@@ -2,8 +2,9 @@
 # t0120-retention-agg: retention and aggregations.  Lines that carry their
 # own RFC 5424 times are sent over syslog TCP (RFC 6587 octet counting):
 # 1,800 "old" events three days ago spread over five hours and 300 "new"
-# events about ten minutes ago, neither range crossing midnight UTC.  `vigil top` and `vigil count` answer exactly
-# (index and decode paths agree with what was sent).  Restarted with
+# events about ten minutes ago, neither range crossing midnight UTC.
+# `vigil top` and `vigil count` answer exactly (index and decode paths
+# agree with what was sent).  Restarted with
 # retention-age 1d the old events disappear from search, top and count,
 # the new ones stay and the store shrinks.  A second store, restarted with
 # a retention-size of about a third of its size, loses its oldest hours
