@@ -397,6 +397,32 @@ forward_writecb(struct bufferevent *bev, void *arg)
 	forward_fill(fw);
 }
 
+/*
+ * TLS 1.3 ends the client's handshake before the collector has checked
+ * our certificate, so a refusal (an alert, then close) arrives in WAITING.
+ * The collector closes with our HELLO unread, which resets the connection;
+ * when our write meets the reset first, libevent reports EOF|WRITING
+ * (dirty shutdown allowed) and the alert still sits in the socket.  Read it, so
+ * the log says why we were refused.  1: found, reason in why.
+ */
+static int
+forward_pending_alert(SSL *ssl, char *why, size_t whylen)
+{
+	char		buf[64];
+	unsigned long	e;
+	int		r;
+
+	ERR_clear_error();
+	r = SSL_read(ssl, buf, sizeof(buf));
+	if (r > 0 || SSL_get_error(ssl, r) != SSL_ERROR_SSL ||
+	    (e = ERR_peek_error()) == 0) {
+		ERR_clear_error();
+		return 0;
+	}
+	tlsctx_failure(ssl, e, why, whylen);
+	return 1;
+}
+
 static void
 forward_eventcb(struct bufferevent *bev, short what, void *arg)
 {
@@ -422,6 +448,16 @@ forward_eventcb(struct bufferevent *bev, short what, void *arg)
 		    "connection closed during the TLS handshake");
 		return;
 	}
+	/*
+	 * After a failed write libevent queues SSL_get_error()'s code
+	 * (SSL_ERROR_SYSCALL), not an OpenSSL error: no library in it.
+	 */
+	e = bufferevent_get_openssl_error(bev);
+	if (fw->state == FW_WAITING && ERR_GET_LIB(e) == 0 &&
+	    forward_pending_alert(ssl, why, sizeof(why))) {
+		forward_drop(fw, "TLS: %s", why);
+		return;
+	}
 	if (what & BEV_EVENT_EOF) {
 		forward_drop(fw, "connection closed by the collector");
 		return;
@@ -431,8 +467,7 @@ forward_eventcb(struct bufferevent *bev, short what, void *arg)
 		    evutil_gai_strerror(dnserr));
 		return;
 	}
-	if ((e = bufferevent_get_openssl_error(bev)) != 0 ||
-	    fw->state == FW_CONNECTING) {
+	if (e != 0 || fw->state == FW_CONNECTING) {
 		if (e == 0 && err != 0 && fw->state == FW_CONNECTING &&
 		    SSL_get_verify_result(ssl) == X509_V_OK) {
 			/* the TCP connect itself failed */
