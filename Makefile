@@ -1,5 +1,6 @@
 # vigil -- plain Makefile: libraries -> programs -> tests.
 # make            build bin/vigil-collector bin/vigil-shipper bin/vigil
+#                 bin/vigil-rules (`vigil rules` runs it)
 # make test       unit + fuzz-corpus replay + integration tests
 # make test SANITIZE=1   the same under ASan+UBSan (objects in build/san)
 # make fuzz FUZZ_SECONDS=N   libFuzzer run of every target (clang)
@@ -28,11 +29,11 @@ CFLAGS	+= $(OPT) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
 	-iquote core -iquote collector -iquote shipper -iquote rules $(SANFLAGS) \
 	-DRULES_PACK_DIR='"$(PREFIX)/share/vigil/rules"' \
 	$(shell pkg-config --cflags $(PKGS))
-LDFLAGS	+= $(SANFLAGS) -pthread
+LDFLAGS	+= $(SANFLAGS) -pthread -Wl,--as-needed
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lleveldb -lm
 
 CORE_SRC := $(wildcard core/*.c)
-COLL_MAINS := collector/main.c collector/vigil.c
+COLL_MAINS := collector/main.c collector/vigil.c collector/vigil_rules.c
 COLL_SRC := $(filter-out $(COLL_MAINS),$(wildcard collector/*.c))
 SHIP_MAINS := shipper/main.c
 SHIP_SRC := $(filter-out $(SHIP_MAINS),$(wildcard shipper/*.c))
@@ -43,7 +44,8 @@ COLL_LIB := $(O)/libcollector.a
 SHIP_LIB := $(O)/libshipper.a
 LIBS	:= $(COLL_LIB) $(SHIP_LIB) $(CORE_LIB)
 
-PROGS	:= $(BIN)/vigil-collector $(BIN)/vigil-shipper $(BIN)/vigil
+PROGS	:= $(BIN)/vigil-collector $(BIN)/vigil-shipper $(BIN)/vigil \
+	$(BIN)/vigil-rules
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -71,6 +73,9 @@ $(BIN)/vigil-collector: $(O)/collector/main.o $(COLL_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(COLL_LIB) $(CORE_LIB) $(LDLIBS)
 $(BIN)/vigil: $(O)/collector/vigil.o $(COLL_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(COLL_LIB) $(CORE_LIB) $(LDLIBS)
+$(BIN)/vigil-rules: $(O)/collector/vigil_rules.o $(COLL_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(COLL_LIB) $(CORE_LIB) $(LDLIBS)
 $(BIN)/vigil-shipper: $(O)/shipper/main.o $(SHIP_LIB) $(CORE_LIB)

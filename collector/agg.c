@@ -107,37 +107,6 @@ agg_query_simple(const char *s, size_t len)
 	return 1;
 }
 
-void
-agg_bar(uint64_t count, uint64_t max, int width, char *out, size_t outlen)
-{
-	static const char *const part[] = { "", "\u258f", "\u258e",
-	    "\u258d", "\u258c", "\u258b", "\u258a", "\u2589" };
-	uint64_t	eighths;
-	size_t		o = 0, l;
-	int		i;
-
-	if (outlen == 0)
-		return;
-	out[0] = '\0';
-	if (max == 0 || width <= 0)
-		return;
-	eighths = (uint64_t)((double)count / (double)max * width * 8 + 0.5);
-	if (count > 0 && eighths == 0)
-		eighths = 1;
-	for (i = 0; i < (int)(eighths / 8); i++) {
-		if (o + 4 > outlen)
-			return;
-		memcpy(out + o, "\u2588", 3);
-		o += 3;
-		out[o] = '\0';
-	}
-	l = strlen(part[eighths % 8]);
-	if (o + l + 1 <= outlen) {
-		memcpy(out + o, part[eighths % 8], l);
-		out[o + l] = '\0';
-	}
-}
-
 /* ---------------------------------------------------------------- tally */
 
 struct tent {

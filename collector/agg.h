@@ -76,9 +76,6 @@ int	agg_full_hours(int64_t since_us, int64_t until_us, uint32_t *h0,
 /* 1 when the query text is only field:value terms (implicit or explicit
  * AND; no wildcard, phrase, word, NOT, OR, parenthesis or comparison). */
 int	agg_query_simple(const char *, size_t);
-/* A text bar of count/max * width cells (eighths), NUL-terminated UTF-8. */
-void	agg_bar(uint64_t count, uint64_t max, int width, char *out,
-	    size_t outlen);
 
 /* Tally of (bucket, value) -> count. */
 struct agg_tally;

@@ -14,6 +14,12 @@
 /* Wall clock in microseconds. */
 int64_t	cli_now_us(void);
 /*
+ * A text bar of count/max * width cells in eighths (U+2588..U+258F),
+ * NUL-terminated UTF-8 in out; never empty for a non-zero count.
+ */
+void	cli_bar(uint64_t count, uint64_t max, int width, char *out,
+	    size_t outlen);
+/*
  * Connect to the collector's query socket.  Returns the fd, or -1 after
  * printing why (with a hint for EACCES and ENOENT/ECONNREFUSED).
  */

@@ -420,7 +420,7 @@ vigil_cli() {
 }
 
 # Fail early and clearly when the programs are not built.
-for _p in vigil-collector vigil-shipper vigil; do
+for _p in vigil-collector vigil-shipper vigil vigil-rules; do
 	if [ ! -x "$VIGIL_BIN/$_p" ]; then
 		say "$TEST_NAME: $VIGIL_BIN/$_p not built (run make)"
 		test_failed=1

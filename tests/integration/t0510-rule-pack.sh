@@ -45,4 +45,26 @@ test_expect_success 'rules check names file, line and column' '
 	grep -q "$T/bad/x.rules:4:[0-9]*: " "$T/bad.err"
 '
 
+test_expect_success 'vigil rules runs the vigil-rules next to it, also through a symlink' '
+	mkdir -p "$T/link" &&
+	ln -s "$V" "$T/link/vigil" &&
+	PATH=/usr/bin:/bin "$T/link/vigil" rules check "$SRCDIR/rules" >"$T/link.out" &&
+	grep -q "^[0-9][0-9]* rules OK$" "$T/link.out"
+'
+
+test_expect_success 'without vigil-rules, vigil rules says so and fails' '
+	mkdir -p "$T/alone" &&
+	cp "$V" "$T/alone/vigil" &&
+	PATH=/usr/bin:/bin test_must_fail "$T/alone/vigil" rules check \
+	    "$SRCDIR/rules" 2>"$T/alone.err" &&
+	grep -q "^vigil: cannot run vigil-rules: No such file or directory$" \
+	    "$T/alone.err"
+'
+
+test_expect_success 'the query CLI links neither LevelDB nor OpenSSL' '
+	readelf -d "$V" | grep NEEDED >"$T/needed" &&
+	grep -q yajl "$T/needed" &&
+	! grep -E "leveldb|libssl|libcrypto|libstdc" "$T/needed"
+'
+
 test_done

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "cli.h"
 #include "err.h"
 #include "test.h"
 
@@ -72,17 +73,17 @@ test_bar(void)
 {
 	char b[64];
 
-	agg_bar(10, 10, 4, b, sizeof(b));
+	cli_bar(10, 10, 4, b, sizeof(b));
 	T_STR(b, "\u2588\u2588\u2588\u2588");
-	agg_bar(5, 10, 4, b, sizeof(b));
+	cli_bar(5, 10, 4, b, sizeof(b));
 	T_STR(b, "\u2588\u2588");
-	agg_bar(1, 1000, 4, b, sizeof(b));
+	cli_bar(1, 1000, 4, b, sizeof(b));
 	T_STR(b, "\u258f");	/* never empty for a non-zero count */
-	agg_bar(0, 10, 4, b, sizeof(b));
+	cli_bar(0, 10, 4, b, sizeof(b));
 	T_STR(b, "");
-	agg_bar(3, 0, 4, b, sizeof(b));
+	cli_bar(3, 0, 4, b, sizeof(b));
 	T_STR(b, "");
-	agg_bar(10, 10, 40, b, 8);	/* truncated, still terminated */
+	cli_bar(10, 10, 40, b, 8);	/* truncated, still terminated */
 	T_INT(strlen(b), 6);
 }
 
