@@ -32,13 +32,18 @@
 : "${BENCH_OUT:=$SRCDIR/build/bench-results.txt}"
 : "${BENCH_PARTS:=ingest query decoders shipper}"
 LOADGEN=$VIGIL_TESTBIN/loadgen
+TIMEIT=$VIGIL_TESTBIN/timeit
 TICKS=$(getconf CLK_TCK)
 RES=$T/results
 : >"$RES"
 
-for b_p in "$LOADGEN" "$VIGIL_TESTBIN/bench_decode"; do
+for b_p in "$LOADGEN" "$TIMEIT" "$VIGIL_TESTBIN/bench_decode"; do
 	[ -x "$b_p" ] || { say "bench: $b_p not built (make bench)"; exit 1; }
 done
+# the clock the query table rests on: 20 ms of sleep reads 20-200 ms
+b_ms=$("$TIMEIT" -n 1 -o "$T/timeit.out" "sleep 0.02")
+awk -v t="$b_ms" 'BEGIN { exit !(t >= 20 && t < 200) }' ||
+    { say "bench: timeit measured 'sleep 0.02' as '$b_ms' ms"; exit 1; }
 
 # part NAME: is NAME among BENCH_PARTS?
 part() {
@@ -198,28 +203,19 @@ QSPAN=172800
 QSTART=$(( $(date +%s) - QSPAN - 600 ))
 FLAT=$T/flat.log
 
-# tq NAME CMD [POST]: run CMD twice (warm), keep the faster wall time in
-# ms and the output of the last run in $T/tq.out; the match count is POST
-# run on that output (default: its first line).  CMD is one process where
-# possible (vigil writes to a file; counting its lines is not timed), so
-# that both sides pay one process start.
+# tq NAME CMD [POST]: run CMD twice (warm) under timeit, keep the faster
+# wall time in ms and the output of the last run in $T/tq.out; the match
+# count is POST run on that output (default: its first line).  CMD is one
+# process where possible (vigil writes to a file; counting its lines is
+# not timed), so that both sides pay one process start, and timeit times
+# from fork to exit, so neither pays for this script.
 tq() {
 	b_name=$1
 	b_cmd=$2
 	b_post=$3
 	[ -n "$b_post" ] || b_post='head -c 200 "$T/tq.out" | head -n 1'
-	b_best=
-	for b_i in 1 2; do
-		b_t0=$(now)
-		eval "$b_cmd" >"$T/tq.out" 2>"$T/tq.err"
-		b_ms=$(awk -v a="$b_t0" -v b="$(now)" \
-		    'BEGIN { printf "%.1f", (b - a) * 1000 }')
-		if [ -z "$b_best" ] || awk -v a="$b_ms" -v b="$b_best" \
-		    'BEGIN { exit !(a < b) }'; then
-			b_best=$b_ms
-		fi
-	done
-	res "${b_name}_ms" "$b_best"
+	b_ms=$("$TIMEIT" -n 2 -o "$T/tq.out" "$b_cmd")
+	res "${b_name}_ms" "$b_ms"
 	res "${b_name}_n" "$(eval "$b_post")"
 }
 
