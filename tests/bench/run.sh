@@ -41,7 +41,7 @@ for b_p in "$LOADGEN" "$TIMEIT" "$VIGIL_TESTBIN/bench_decode"; do
 	[ -x "$b_p" ] || { say "bench: $b_p not built (make bench)"; exit 1; }
 done
 # the clock the query table rests on: 20 ms of sleep reads 20-200 ms
-b_ms=$("$TIMEIT" -n 1 -o "$T/timeit.out" "sleep 0.02")
+b_ms=$("$TIMEIT" -n 1 -o "$T/timeit.out" sleep 0.02)
 awk -v t="$b_ms" 'BEGIN { exit !(t >= 20 && t < 200) }' ||
     { say "bench: timeit measured 'sleep 0.02' as '$b_ms' ms"; exit 1; }
 
@@ -203,18 +203,19 @@ QSPAN=172800
 QSTART=$(( $(date +%s) - QSPAN - 600 ))
 FLAT=$T/flat.log
 
-# tq NAME CMD [POST]: run CMD twice (warm) under timeit, keep the faster
-# wall time in ms and the output of the last run in $T/tq.out; the match
-# count is POST run on that output (default: its first line).  CMD is one
-# process where possible (vigil writes to a file; counting its lines is
-# not timed), so that both sides pay one process start, and timeit times
-# from fork to exit, so neither pays for this script.
+# tq NAME POST PROGRAM [ARG...]: run the command twice (warm) under
+# timeit, keep the faster wall time in ms and the output of the last run
+# in $T/tq.out; the match count is POST run on that output ("" for its
+# first line).  Each side is one process where possible (vigil writes to a
+# file; counting its lines is not timed; a grep pipeline is one sh -c), so
+# that both pay one process start, and timeit times from spawn to exit,
+# so neither pays for this script.
 tq() {
 	b_name=$1
-	b_cmd=$2
-	b_post=$3
+	b_post=$2
+	shift 2
 	[ -n "$b_post" ] || b_post='head -c 200 "$T/tq.out" | head -n 1'
-	b_ms=$("$TIMEIT" -n 2 -o "$T/tq.out" "$b_cmd")
+	b_ms=$("$TIMEIT" -n 2 -o "$T/tq.out" "$@")
 	res "${b_name}_ms" "$b_ms"
 	res "${b_name}_n" "$(eval "$b_post")"
 }
@@ -247,42 +248,46 @@ res query_raw_per_event "$(awk -v a="$(wc -c <"$FLAT")" \
 IP=10.1.0.17
 H=$(( (QSTART + QSPAN / 2) / 3600 * 3600 ))
 HP=$(date -u -d "@$H" '+%b %e %H')
-DAY="--since @$((QSTART + QSPAN - 86400))"
-SQ="\"$VIGIL\" --socket \"$T/sock\" search --json --limit 1000000"
+DAY=@$((QSTART + QSPAN - 86400))
 
-CQ="\"$VIGIL\" --socket \"$T/sock\" count --interval 1d --json"
+# vs ARG...: the search; vc ARG...: the count (one 1-day bucket per day);
+# v ARG...: vigil itself
+v() { tq_v_name=$1 tq_v_post=$2; shift 2
+	tq "$tq_v_name" "$tq_v_post" "$VIGIL" --socket "$T/sock" "$@"; }
+vs() { tq_v_name=$1; shift; v "$tq_v_name" "$HITS" search --json \
+	--limit 1000000 "$@"; }
+vc() { tq_v_name=$1; shift; v "$tq_v_name" "$TOTAL" count --interval 1d \
+	--json "$@"; }
 
-tq q_ip_vigil "$SQ source.ip:$IP" "$HITS"
-tq q_ip_count "$CQ source.ip:$IP" "$TOTAL"
+vs q_ip_vigil "source.ip:$IP"
+vc q_ip_count "source.ip:$IP"
 TOOK q_ip_count
-tq q_ip_grep "grep -cwF $IP \"$FLAT\""
-tq q_ip100_vigil "\"$VIGIL\" --socket \"$T/sock\" search --json \
-    source.ip:$IP" "$HITS"
-tq q_host_vigil "$SQ --since @$H --until @$((H + 3600)) \
-    log.syslog.hostname:hv042" "$HITS"
-tq q_host_count "$CQ --since @$H --until @$((H + 3600)) \
-    log.syslog.hostname:hv042" "$TOTAL"
+tq q_ip_grep "" grep -cwF "$IP" "$FLAT"
+v q_ip100_vigil "$HITS" search --json "source.ip:$IP"
+vs q_host_vigil --since "@$H" --until "@$((H + 3600))" \
+    log.syslog.hostname:hv042
+vc q_host_count --since "@$H" --until "@$((H + 3600))" \
+    log.syslog.hostname:hv042
 TOOK q_host_count
-tq q_host_grep "grep -cE \"^$HP:[0-9:]+ hv042 \" \"$FLAT\""
-tq q_phrase_vigil "$SQ '\"invalid user admin42 from\"'" "$HITS"
-tq q_phrase_count "$CQ '\"invalid user admin42 from\"'" "$TOTAL"
+tq q_host_grep "" grep -cE "^$HP:[0-9:]+ hv042 " "$FLAT"
+vs q_phrase_vigil '"invalid user admin42 from"'
+vc q_phrase_count '"invalid user admin42 from"'
 TOOK q_phrase_count
-tq q_phrase_grep "grep -cF 'invalid user admin42 from' \"$FLAT\""
-tq q_wild_vigil "$SQ $DAY 'user.name:admin42*'" "$HITS"
-tq q_wild_count "$CQ $DAY 'user.name:admin42*'" "$TOTAL"
+tq q_phrase_grep "" grep -cF 'invalid user admin42 from' "$FLAT"
+vs q_wild_vigil --since "$DAY" 'user.name:admin42*'
+vc q_wild_count --since "$DAY" 'user.name:admin42*'
 TOOK q_wild_count
-tq q_wild_grep "grep -cE 'invalid user admin42[0-9]* from' \"$FLAT\""
-tq q_top_vigil "\"$VIGIL\" --socket \"$T/sock\" top source.ip $DAY \
-    --json" "head -n 1 \"\$T/tq.out\""
+tq q_wild_grep "" grep -cE 'invalid user admin42[0-9]* from' "$FLAT"
+v q_top_vigil 'head -n 1 "$T/tq.out"' top source.ip --since "$DAY" --json
 TOOK q_top_vigil
-tq q_top_grep "grep -oE '(from |SRC=)10\\.[0-9]+\\.[0-9]+\\.[0-9]+' \
-    \"$FLAT\" | sed 's/^.*[ =]//' | sort | uniq -c | sort -rn | head -n 1"
-tq q_count_vigil "\"$VIGIL\" --socket \"$T/sock\" count --json" "$TOTAL"
+tq q_top_grep "" sh -c "grep -oE '(from |SRC=)10\\.[0-9]+\\.[0-9]+\\.[0-9]+' \
+    \"\$1\" | sed 's/^.*[ =]//' | sort | uniq -c | sort -rn | head -n 1" \
+    sh "$FLAT"
+v q_count_vigil "$TOTAL" count --json
 TOOK q_count_vigil
-tq q_count_grep "wc -l <\"$FLAT\""
-tq q_start "\"$VIGIL\" --socket \"$T/sock\" count --json --since @0 \
-    --until @1"
-tq q_grepstart "grep -c x /dev/null"
+tq q_count_grep 'cut -d" " -f1 "$T/tq.out"' wc -l "$FLAT"
+v q_start "" count --json --since @0 --until @1
+tq q_grepstart "" grep -c x /dev/null
 stop_collector
 rm -f "$FLAT"
 
