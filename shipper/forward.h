@@ -16,7 +16,7 @@
 #define FORWARD_BACKOFF_MIN_MS	500
 #define FORWARD_HANDSHAKE_SEC	30	/* connect + TLS + WELCOME */
 #define FORWARD_HEARTBEAT_SEC	30	/* when WELCOME says 0 */
-#define FORWARD_OUT_MAX		(256u * 1024)	/* queued for the socket */
+#define FORWARD_OUT_MAX		(128u * 1024)	/* queued for the socket */
 #define FORWARD_BATCH_BYTES	(1024u * 1024)
 /* sent lines waiting for their ACK (32 batches of the default size) */
 #define FORWARD_INFLIGHT_MAX	32768

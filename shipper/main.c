@@ -85,7 +85,7 @@ static const struct conf_opt shipper_opts[] = {
 	    "longest wait between connection attempts" },
 	{ "batch-lines", CONF_INT, O(batch_lines), "1024", 1,
 	    PROTO_BATCH_MAX, "most lines per BATCH frame" },
-	{ "window-bytes", CONF_SIZE, O(window_bytes), "1M", 64 * 1024,
+	{ "window-bytes", CONF_SIZE, O(window_bytes), "512k", 64 * 1024,
 	    1LL << 32, "most unacknowledged bytes held in memory" },
 	{ "user", CONF_STR, O(user), NULL, 0, 0,
 	    "drop privileges to this user (and its groups, e.g. adm) after "

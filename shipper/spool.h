@@ -40,7 +40,7 @@
 #define SPOOL_ACKED		"acked"
 #define SPOOL_HDR		9		/* len, crc, type */
 #define SPOOL_REC_MAX		(64u * 1024 + 64)	/* type + payload */
-#define SPOOL_BUF		(256u * 1024)	/* write and read buffers */
+#define SPOOL_BUF		(128u * 1024)	/* write and read buffers */
 #define SPOOL_SIZE_MIN		(256u * 1024)
 #define SPOOL_SEG_MIN		(32u * 1024)
 #define SPOOL_SEG_MAX		(16u * 1024 * 1024)
