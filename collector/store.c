@@ -1540,12 +1540,22 @@ store_block_parts(struct store *st, const struct blockref *ref)
 	const uint8_t		*v;
 	size_t			 vl;
 	uint32_t		 n = 1;
+	unsigned		 idx;
 
 	if ((it = store_iter_new(st)) == NULL)
 		return 1;
-	if (store_iter_block(it, ref, 0, &v, &vl) == 0 &&
-	    block_open(&br, v, vl) == 0)
-		n = (br.count + BLOCK_PART_EVENTS - 1) / BLOCK_PART_EVENTS;
+	/*
+	 * Part 0 gives the total; without it (damage, a delete cut short)
+	 * any later part does: the one at first_seq + idx whose own index0
+	 * is idx (a next block starting there would say 0).
+	 */
+	for (idx = 0; idx < BLOCK_MAX_EVENTS; idx += BLOCK_PART_EVENTS)
+		if (store_iter_block(it, ref, idx, &v, &vl) == 0 &&
+		    block_open(&br, v, vl) == 0 && br.index == idx) {
+			n = (br.count + BLOCK_PART_EVENTS - 1) /
+			    BLOCK_PART_EVENTS;
+			break;
+		}
 	store_iter_free(it);
 	return n;
 }

@@ -182,7 +182,8 @@ int	store_block_find(struct store_iter *, uint32_t stream, uint64_t seq,
  */
 int	store_iter_block_all(struct store_iter *, struct blockref *,
 	    struct buf *out);
-/* How many parts block ref has (from its first part; 1 when unreadable). */
+/* How many parts block ref has (from its first readable part; 1 when none
+ * is). */
 uint32_t store_block_parts(struct store *, const struct blockref *);
 /* The highest stored alert id, 0 when there is none (the engine's next
  * id at start is this + 1). */

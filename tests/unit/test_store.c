@@ -443,10 +443,83 @@ test_layout(void)
 	T_INT(system(cmd), 0);
 }
 
+/* Delete the part of block ref that starts at index idx. */
+static void
+drop_part(struct store *st, const struct blockref *ref, unsigned idx)
+{
+	struct store_del	*d = store_del_new(st);
+	struct blockref		 pr = *ref;
+	struct buf		 k;
+	char			 err[256];
+
+	buf_init(&k, 0);
+	pr.first_seq += idx;
+	T_INT(keys_block(&k, &pr), 0);
+	store_del_key(d, k.d, k.len);
+	T_INT(store_del_commit(d, err, sizeof(err)), 0);
+	store_del_free(d);
+	buf_clear(&k);
+}
+
+/*
+ * store_block_parts (retention deletes a block's parts by it): from part
+ * 0, or when that is gone from a later part whose own index says it is
+ * one of this block's, never from the next block's parts.
+ */
+static void
+test_block_parts(void)
+{
+	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
+	char			 err[512], cmd[600];
+	struct store		*st = NULL;
+	struct store_txn	*t;
+	struct blockref		 a, b, c, d;
+	uint32_t		 s1;
+	uint64_t		 next;
+
+	T_OK(mkdtemp(dir) != NULL);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	if (st == NULL)
+		return;
+	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
+	    "auth", "host", "", &s1, &next), 0);
+	/* a: 128 events (parts at 1, 65), b right after it at 129 (100:
+	 * parts at 129, 193); c: 64 events (one part, 229), d at 293 */
+	t = store_txn_new(st);
+	add(t, s1, 1, 128, "hv1");
+	add(t, s1, 129, 100, "hv1");
+	add(t, s1, 229, 64, "hv1");
+	add(t, s1, 293, 200, "hv1");
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	store_txn_free(t);
+	a = (struct blockref){ s1, 1 };
+	b = (struct blockref){ s1, 129 };
+	c = (struct blockref){ s1, 229 };
+	d = (struct blockref){ s1, 293 };
+	T_INT(store_block_parts(st, &a), 2);
+	T_INT(store_block_parts(st, &b), 2);
+	T_INT(store_block_parts(st, &c), 1);
+	T_INT(store_block_parts(st, &d), 4);
+	/* part 0 gone: the later part tells, b's part 0 at a + 128 does not
+	 * count for a (its index is 0), nor d's at c + 64 for c */
+	drop_part(st, &a, 0);
+	T_INT(store_block_parts(st, &a), 2);
+	drop_part(st, &c, 0);
+	T_INT(store_block_parts(st, &c), 1);
+	drop_part(st, &d, 0);
+	drop_part(st, &d, 64);
+	T_INT(store_block_parts(st, &d), 4);
+	T_INT(store_block_parts(st, &b), 2);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INT(system(cmd), 0);
+}
+
 int
 main(void)
 {
 	test_layout();
+	test_block_parts();
 	test_postings();
 	test_repeats();
 	test_follow();
