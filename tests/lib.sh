@@ -139,14 +139,20 @@ trap 'exit 129' HUP
 # ---------------------------------------------------------------- tests
 
 # test_expect_success 'description' 'commands'
+# The body runs in a function of its own, so that a "return 1" in it
+# fails the test instead of returning from test_expect_success unseen.
+test_body_() {
+	eval "$1"
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	_out=$T/test-$test_count.out
 	if [ -n "${VIGIL_TEST_VERBOSE:-}" ]; then
 		say "--- $test_count - $1"
-		eval "$2"
+		test_body_ "$2"
 	else
-		eval "$2" >"$_out" 2>&1 </dev/null
+		test_body_ "$2" >"$_out" 2>&1 </dev/null
 	fi
 	_rc=$?
 	if [ "$_rc" -eq 0 ]; then
