@@ -278,13 +278,16 @@ cand_plan(struct cand_plan *pl, const struct query *q)
 		if (!cand_field_complete(fields[i])) {
 			pl->complete = 0;
 			if (!pl->vm && (strcmp(fields[i], "vm.uuid") == 0 ||
-			    strcmp(fields[i], "vm.name") == 0)) {
+			    strcmp(fields[i], "vm.name") == 0 ||
+			    strcmp(fields[i], "hypervisor.name") == 0)) {
 				buf_init(&pl->vmpre, 0);
 				if (keys_posting_prefix(&pl->vmpre, fields[i],
 				    vals[i], strlen(vals[i])) == 0) {
 					pl->vm = 1;
 					if (strcmp(fields[i], "vm.name") == 0)
 						pl->vmname = vals[i];
+					else if (fields[i][0] == 'h')
+						pl->vmhost = vals[i];
 				} else
 					buf_clear(&pl->vmpre);
 			}
@@ -323,6 +326,7 @@ cand_plan_free(struct cand_plan *pl)
 		buf_clear(&pl->vmpre);
 	pl->vm = 0;
 	pl->vmname = NULL;
+	pl->vmhost = NULL;
 }
 
 int
@@ -332,7 +336,8 @@ cand_plan_scans(const struct cand_plan *pl)
 }
 
 /* cand_vm: append the postings of vm.uuid:U in the hours for one UUID U
- * the name index gives the name (placement_name_uuids). */
+ * the name index gives the name (placement_name_uuids) or that ran on the
+ * host (placement_host_uuids). */
 struct vm_names {
 	struct store	*st;
 	uint32_t	 h0, h1;
@@ -355,12 +360,48 @@ vm_name_uuid(void *arg, const char *uuid)
 	    vn->cv, vn->nc);
 }
 
+/* The start of hour h in microseconds; INT64_MAX past int64's range (an
+ * open end is hour UINT32_MAX). */
+static int64_t
+hour_us(uint64_t h)
+{
+	return h >= (uint64_t)(INT64_MAX / 3600 / 1000000) ? INT64_MAX :
+	    (int64_t)h * 3600 * 1000000;
+}
+
+/*
+ * Candidates of hypervisor.name:H in hours [h0, h1]: its postings, those
+ * of host.name:H (placement_enrich gives a host's own events about a VM
+ * and its bridged netfilter lines the host itself), and those of
+ * vm.uuid:U for every U that ran on H in those hours (a guest's events
+ * get the host that ran it at the time).
+ */
+static int
+cand_vmhost(struct store *st, const struct cand_plan *pl, uint32_t h0,
+    uint32_t h1, struct cand **cv, size_t *nc)
+{
+	struct vm_names	vn = { st, h0, h1, cv, nc, { 0 } };
+	int		r;
+
+	buf_init(&vn.pre, 0);
+	r = keys_posting_prefix(&vn.pre, "host.name", pl->vmhost,
+	    strlen(pl->vmhost));
+	if (r == 0)
+		r = cand_collect(st, vn.pre.d, vn.pre.len, h0, h1, cv, nc);
+	if (r == 0)
+		r = placement_host_uuids(st, pl->vmhost, hour_us(h0),
+		    hour_us((uint64_t)h1 + 1), vm_name_uuid, &vn);
+	buf_clear(&vn.pre);
+	return r;
+}
+
 /*
  * Candidates of a vm.uuid:U or vm.name:N term in hours [h0, h1]: its
  * postings (a guest's own events, a host's records that name the VM),
  * for a name those of its UUIDs as well, ORed with the blocks of bridged
  * netfilter lines, which get the VM from the vnet and MAC facts when
- * read (placement_enrich).  Appended to *cv, merged and sorted.
+ * read (placement_enrich).  For hypervisor.name:H, cand_vmhost's.
+ * Appended to *cv, merged and sorted.
  */
 static int
 cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
@@ -372,6 +413,11 @@ cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
 	int	r;
 
 	r = cand_collect(st, pl->vmpre.d, pl->vmpre.len, h0, h1, cv, nc);
+	if (r == 0 && pl->vmhost != NULL) {
+		if ((r = cand_vmhost(st, pl, h0, h1, cv, nc)) == 0)
+			cand_merge(*cv, nc, start);
+		return r;
+	}
 	if (r == 0 && pl->vmname != NULL) {
 		struct vm_names vn = { st, h0, h1, cv, nc, { 0 } };
 

@@ -52,7 +52,11 @@ void	cand_and(struct cand *cv, size_t *nc, const struct cand *ov,
  * postings, for a name also those of the UUIDs the name index ('A' keys)
  * gives N, ORed with every block that holds a bridged netfilter line
  * (netfilter.physin, netfilter.physout or source.mac postings), which is
- * where the resolved ones come from.
+ * where the resolved ones come from.  Else the first hypervisor.name:H
+ * term picks the blocks of its postings, of host.name:H (a host's own
+ * events about a VM and its bridged netfilter lines get H) and of
+ * vm.uuid:U for every VM U that ran on H in the hours read (a guest's
+ * events get the host that ran it then).
  * complete is 1 when every required term is in pre, so that the postings
  * alone answer a query of terms only (the aggregations' index path).
  */
@@ -63,6 +67,7 @@ struct cand_plan {
 	size_t		 fixlen[CAND_TERMS], nfix;
 	struct buf	 vmpre;
 	const char	*vmname;	/* vm.name's value (the query's), or NULL */
+	const char	*vmhost;	/* hypervisor.name's value, or NULL */
 	int		 vm;
 	int		 complete;
 };

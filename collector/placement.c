@@ -775,3 +775,45 @@ placement_vm_intervals(struct store *st, const char *vm, const char *host,
 	buf_clear(&e.b);
 	return r;
 }
+
+struct hostwalk {
+	struct store	*st;
+	const char	*host;
+	int64_t		 since, until;
+	int		 found;
+	int		(*fn)(void *, const char *);
+	void		*arg;
+};
+
+static int
+host_ivl(void *arg, const struct ivl *iv)
+{
+	struct hostwalk *hw = arg;
+
+	if (iv->end > hw->since && iv->start < hw->until &&
+	    strcmp(iv->host, hw->host) == 0)
+		hw->found = 1;
+	return 0;
+}
+
+static int
+host_one(void *arg, const char *uuid)
+{
+	struct hostwalk	*hw = arg;
+	struct fact	 last;
+	int		 nf, r;
+
+	hw->found = 0;
+	if ((r = walk_vm(hw->st, uuid, host_ivl, hw, &last, &nf)) != 0)
+		return r;
+	return hw->found ? hw->fn(hw->arg, uuid) : 0;
+}
+
+int
+placement_host_uuids(struct store *st, const char *host, int64_t since,
+    int64_t until, int (*fn)(void *, const char *), void *arg)
+{
+	struct hostwalk hw = { st, host, since, until, 0, fn, arg };
+
+	return each_vm(st, host_one, &hw);
+}

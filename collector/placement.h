@@ -77,6 +77,13 @@ int	placement_resolve(struct store *, const char *vm, char *uuid);
  */
 int	placement_name_uuids(struct store *, const char *name,
 	    int (*fn)(void *arg, const char *uuid), void *arg);
+/*
+ * Call fn with every UUID whose timeline has an interval on host (exact
+ * name) overlapping [since, until); every VM's facts are read.  A
+ * non-zero return from fn stops the walk and is returned.
+ */
+int	placement_host_uuids(struct store *, const char *host, int64_t since,
+	    int64_t until, int (*fn)(void *arg, const char *uuid), void *arg);
 
 /*
  * Enrich a decoded event with vm.uuid / vm.name / hypervisor.name: for a

@@ -365,6 +365,27 @@ test_expect_success "vm.uuid:A or vm.name:A alone: every event of A, not a scan"
 	test "$nb" -gt 0 && test "$nb" -lt "$sb"
 '
 
+test_expect_success "hypervisor.name:H alone: every event H ran or logged, not a scan" '
+	vigil_cli search --json --limit 100000 "" >"$T/all" &&
+	vigil_cli count --json zzqnotthere >"$T/scan" &&
+	sb=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/scan") &&
+	for h in hv1 hv2; do
+		want=$(grep -c "\"hypervisor.name\":\"$h\"" "$T/all") &&
+		test "$want" -gt 0 &&
+		vigil_cli search --json --limit 100000 "hypervisor.name:$h" \
+		    >"$T/h-$h" &&
+		test "$(wc -l <"$T/h-$h")" -eq "$want" &&
+		vigil_cli count --json "hypervisor.name:$h" >"$T/hc-$h" &&
+		grep -q "\"total\":$want," "$T/hc-$h" &&
+		hb=$(sed -n "s/.*\"blocks\":\([0-9]*\).*/\1/p" "$T/hc-$h") &&
+		say "hypervisor.name:$h: $want events from $hb blocks; a scan reads $sb" &&
+		test "$hb" -gt 0 && test "$hb" -lt "$sb" || return 1
+	done &&
+	# guest events of vm-a carry the host that ran them at the time
+	grep -q "\"host.name\":\"guestA\"" "$T/h-hv1" &&
+	grep -q "\"host.name\":\"guestA\"" "$T/h-hv2"
+'
+
 test_expect_success 'host guests: who ran on hv1, on hv2, in a window' '
 	vigil_cli host guests hv1 --since "$(iso $((BASE - 60)))" \
 	    --until "$(iso $((BASE + 3000)))" >"$T/hg1" &&
