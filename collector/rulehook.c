@@ -90,28 +90,21 @@ plist_clear(struct plist *l)
  * replace the original's.
  */
 /*
- * o (whose strings point into v) with a's count and last time, rendered
- * into h->jb; both handed to the caller, or freed on an error.
+ * o (whose strings point into v) with a's count and last time; both
+ * handed to the caller.  Not rendered: the pending update is rendered
+ * once, when its write is flushed (rulehook_flush), however many repeats
+ * it takes until then.
  */
 static int
-render_update(struct rulehook *h, const struct alert *a,
-    struct alert_view *v, struct alert *o, struct alert_view **vp,
-    struct alert **op)
+apply_update(const struct alert *a, struct alert_view *v, struct alert *o,
+    struct alert_view **vp, struct alert **op)
 {
-	int r;
-
 	o->rule_id = v->rule;
 	o->title = v->title;
 	o->tags = v->tags;
 	o->description = v->description;
 	o->suppressed = a->suppressed;
 	o->last_us = a->last_us;
-	buf_reset(&h->jb);
-	if ((r = alert_json(o, &h->jb)) != 0) {
-		free(v);
-		free(o);
-		return r;
-	}
 	*vp = v;
 	*op = o;
 	return 0;
@@ -119,8 +112,8 @@ render_update(struct rulehook *h, const struct alert *a,
 
 /* A copy of a pending update's parsed alert, with a's count: no parse. */
 static int
-copy_update(struct rulehook *h, const struct pending *fp,
-    const struct alert *a, struct alert_view **vp, struct alert **op)
+copy_update(const struct pending *fp, const struct alert *a,
+    struct alert_view **vp, struct alert **op)
 {
 	struct alert_view	*v;
 	struct alert		*o;
@@ -133,7 +126,7 @@ copy_update(struct rulehook *h, const struct pending *fp,
 	}
 	*v = *fp->view;
 	*o = *fp->upd;
-	return render_update(h, a, v, o, vp, op);
+	return apply_update(a, v, o, vp, op);
 }
 
 static int
@@ -148,8 +141,13 @@ update_json(struct rulehook *h, const struct alert *a,
 
 	for (i = h->pend.n; i > 0; i--)
 		if (h->pend.v[i - 1].id == a->id) {
-			json = h->pend.v[i - 1].json;
-			len = h->pend.v[i - 1].len;
+			const struct pending *pp = &h->pend.v[i - 1];
+
+			/* an update (not rendered yet) or a new alert */
+			if (pp->upd != NULL)
+				return copy_update(pp, a, vp, op);
+			json = pp->json;
+			len = pp->len;
 			break;
 		}
 	/* in a write not yet committed: newer than the store's copy */
@@ -159,8 +157,8 @@ update_json(struct rulehook *h, const struct alert *a,
 
 			if (fp->id != a->id || fp->json == NULL)
 				continue;
-			if (fp->upd != NULL && !fp->dirty)
-				return copy_update(h, fp, a, vp, op);
+			if (fp->upd != NULL)	/* rendered at the flush */
+				return copy_update(fp, a, vp, op);
 			json = fp->json;
 			len = fp->len;
 			break;
@@ -173,7 +171,7 @@ update_json(struct rulehook *h, const struct alert *a,
 		o = h->keep[i].upd;
 		h->keep[i].view = NULL;
 		h->keep[i].upd = NULL;
-		return render_update(h, a, v, o, vp, op);
+		return apply_update(a, v, o, vp, op);
 	}
 	if (json == NULL) {
 		if (store_get_alert(h->st, a->id, &h->ob) != 0)
@@ -202,7 +200,7 @@ update_json(struct rulehook *h, const struct alert *a,
 	o->count = v->count;
 	o->nrefs = v->nrefs;
 	memcpy(o->refs, v->refs, sizeof(o->refs));
-	return render_update(h, a, v, o, vp, op);
+	return apply_update(a, v, o, vp, op);
 }
 
 static void
@@ -225,7 +223,7 @@ on_alert(const struct alert *a, void *arg)
 	}
 	buf_reset(&h->jb);
 	if (a->update && update_json(h, a, &view, &upd) == 0)
-		;	/* h->jb holds the original, updated */
+		;	/* the original, updated: rendered at the flush */
 	else if (alert_json(a, &h->jb) != 0) {
 		log_warnx("rules: alert %llu of %s cannot be encoded",
 		    (unsigned long long)a->id, a->rule_id);
@@ -240,18 +238,22 @@ on_alert(const struct alert *a, void *arg)
 		h->pend.cap = nc;
 	}
 	p = &h->pend.v[h->pend.n];
-	if ((p->json = malloc(h->jb.len + 1)) == NULL)
-		goto nomem;
+	p->json = NULL;
+	p->len = 0;
+	if (upd == NULL) {
+		if ((p->json = malloc(h->jb.len + 1)) == NULL)
+			goto nomem;
+		memcpy(p->json, h->jb.d, h->jb.len);
+		p->json[h->jb.len] = '\0';
+		p->len = h->jb.len;
+	}
 	p->view = view;
 	p->upd = upd;
-	p->dirty = 0;
+	p->dirty = upd != NULL;
 	if (upd != NULL) {
 		h->ucache[slot].id = a->id;
 		h->ucache[slot].idx = h->pend.n + 1;
 	}
-	memcpy(p->json, h->jb.d, h->jb.len);
-	p->json[h->jb.len] = '\0';
-	p->len = h->jb.len;
 	p->id = a->id;
 	p->severity = a->severity;
 	p->update = a->update;
