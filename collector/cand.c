@@ -377,22 +377,18 @@ hour_us(uint64_t h)
  * get the host that ran it at the time).
  */
 static int
-cand_vmhost(struct store *st, const struct cand_plan *pl, uint32_t h0,
-    uint32_t h1, struct cand **cv, size_t *nc)
+cand_vmhost(struct vm_names *vn, const char *host)
 {
-	struct vm_names	vn = { st, h0, h1, cv, nc, { 0 } };
-	int		r;
+	int r;
 
-	buf_init(&vn.pre, 0);
-	r = keys_posting_prefix(&vn.pre, "host.name", pl->vmhost,
-	    strlen(pl->vmhost));
-	if (r == 0)
-		r = cand_collect(st, vn.pre.d, vn.pre.len, h0, h1, cv, nc);
-	if (r == 0)
-		r = placement_host_uuids(st, pl->vmhost, hour_us(h0),
-		    hour_us((uint64_t)h1 + 1), vm_name_uuid, &vn);
-	buf_clear(&vn.pre);
-	return r;
+	buf_reset(&vn->pre);
+	if ((r = keys_posting_prefix(&vn->pre, "host.name", host,
+	    strlen(host))) != 0 ||
+	    (r = cand_collect(vn->st, vn->pre.d, vn->pre.len, vn->h0, vn->h1,
+	    vn->cv, vn->nc)) != 0)
+		return r;
+	return placement_host_uuids(vn->st, host, hour_us(vn->h0),
+	    hour_us((uint64_t)vn->h1 + 1), vm_name_uuid, vn);
 }
 
 /*
@@ -409,24 +405,23 @@ cand_vm(struct store *st, const struct cand_plan *pl, uint32_t h0,
 {
 	static const char *const nf[] = { "netfilter.physin",
 	    "netfilter.physout", "source.mac", NULL };
-	size_t	start = *nc, i;
-	int	r;
+	struct vm_names	vn = { st, h0, h1, cv, nc, { 0 } };
+	size_t		start = *nc, i;
+	int		r;
 
+	buf_init(&vn.pre, 0);
 	r = cand_collect(st, pl->vmpre.d, pl->vmpre.len, h0, h1, cv, nc);
-	if (r == 0 && pl->vmhost != NULL) {
-		if ((r = cand_vmhost(st, pl, h0, h1, cv, nc)) == 0)
-			cand_merge(*cv, nc, start);
-		return r;
+	if (r == 0 && pl->vmhost != NULL)
+		r = cand_vmhost(&vn, pl->vmhost);
+	else {
+		if (r == 0 && pl->vmname != NULL)
+			r = placement_name_uuids(st, pl->vmname, vm_name_uuid,
+			    &vn);
+		for (i = 0; r == 0 && nf[i] != NULL; i++)
+			r = cand_collect_prefix(st, nf[i], "", 0, h0, h1, cv,
+			    nc);
 	}
-	if (r == 0 && pl->vmname != NULL) {
-		struct vm_names vn = { st, h0, h1, cv, nc, { 0 } };
-
-		buf_init(&vn.pre, 0);
-		r = placement_name_uuids(st, pl->vmname, vm_name_uuid, &vn);
-		buf_clear(&vn.pre);
-	}
-	for (i = 0; r == 0 && nf[i] != NULL; i++)
-		r = cand_collect_prefix(st, nf[i], "", 0, h0, h1, cv, nc);
+	buf_clear(&vn.pre);
 	if (r == 0)
 		cand_merge(*cv, nc, start);
 	return r;
