@@ -129,8 +129,13 @@ copy_update(const struct pending *fp, const struct alert *a,
 	return apply_update(a, v, o, vp, op);
 }
 
+/*
+ * The alert a repeats, parsed, with a's count and last time: from the
+ * write being prepared, a flushed one, the kept copy of the last stored
+ * version, or else the store (parsed).  Rendered at the flush.
+ */
 static int
-update_json(struct rulehook *h, const struct alert *a,
+update_parsed(struct rulehook *h, const struct alert *a,
     struct alert_view **vp, struct alert **op)
 {
 	struct alert_view	*v;
@@ -222,7 +227,7 @@ on_alert(const struct alert *a, void *arg)
 		return;
 	}
 	buf_reset(&h->jb);
-	if (a->update && update_json(h, a, &view, &upd) == 0)
+	if (a->update && update_parsed(h, a, &view, &upd) == 0)
 		;	/* the original, updated: rendered at the flush */
 	else if (alert_json(a, &h->jb) != 0) {
 		log_warnx("rules: alert %llu of %s cannot be encoded",
