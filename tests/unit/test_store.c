@@ -60,6 +60,44 @@ add(struct store_txn *t, uint32_t sid, uint64_t first, int n,
 	buf_clear(&ev);
 }
 
+/* A new store in dir (a mkdtemp template); NULL when that failed. */
+static struct store *
+tmp_store(char *dir)
+{
+	struct store	*st = NULL;
+	char		 err[512];
+
+	T_OK(mkdtemp(dir) != NULL);
+	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
+	return st;
+}
+
+/* The stream of /var/log/auth.log of host hvN (instance iN). */
+static uint32_t
+auth_stream(struct store *st, int n)
+{
+	char		host[16], inst[16];
+	uint32_t	sid = 0;
+	uint64_t	next;
+
+	snprintf(host, sizeof(host), "hv%d", n);
+	snprintf(inst, sizeof(inst), "i%d", n);
+	T_INT(store_stream_lookup(st, host, inst, "/var/log/auth.log",
+	    "auth", "host", "", &sid, &next), 0);
+	return sid;
+}
+
+/* Close st and remove its directory. */
+static void
+tmp_store_done(struct store *st, const char *dir)
+{
+	char cmd[600];
+
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INT(system(cmd), 0);
+}
+
 static size_t
 count_bits(const struct cand *cv, size_t n)
 {
@@ -103,23 +141,18 @@ static void
 test_postings(void)
 {
 	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
-	char			 err[512], cmd[600];
+	char			 err[512];
 	struct store		*st = NULL;
 	struct store_txn	*t;
 	struct cand		*cv = NULL;
 	struct buf		 ip, host, proc;
 	size_t			 nc = 0, nk, ne;
 	uint32_t		 s1, s2, h = keys_hour(T0);
-	uint64_t		 next;
 
-	T_OK(mkdtemp(dir) != NULL);
-	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
-	if (st == NULL)
+	if ((st = tmp_store(dir)) == NULL)
 		return;
-	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
-	    "auth", "host", "", &s1, &next), 0);
-	T_INT(store_stream_lookup(st, "hv2", "i2", "/var/log/auth.log",
-	    "auth", "host", "", &s2, &next), 0);
+	s1 = auth_stream(st, 1);
+	s2 = auth_stream(st, 2);
 	/* one write: stream 1 gets 300 events (blocks at 1 and 257),
 	 * stream 2 gets 30 */
 	t = store_txn_new(st);
@@ -183,9 +216,7 @@ test_postings(void)
 	buf_clear(&host);
 	buf_clear(&proc);
 	store_txn_free(t);
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	T_INT(system(cmd), 0);
+	tmp_store_done(st, dir);
 }
 
 struct outs {
@@ -209,7 +240,7 @@ test_repeats(void)
 	static const char text[] = "rule r\n title T\n severity high\n"
 	    " match event.action == ssh_login\n suppress 1h\nend\n";
 	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
-	char			 err[512], cmd[600];
+	char			 err[512];
 	struct store		*st = NULL;
 	struct store_txn	*t, *t2;
 	struct ruleset		*rs = NULL;
@@ -217,17 +248,13 @@ test_repeats(void)
 	struct outs		 c;
 	struct buf		 b;
 	uint32_t		 sid;
-	uint64_t		 next;
 
 	memset(&c, 0, sizeof(c));
-	T_OK(mkdtemp(dir) != NULL);
 	T_INT(rules_parse("t.rules", text, sizeof(text) - 1, &rs, err,
 	    sizeof(err)), 0);
-	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
-	if (st == NULL || rs == NULL)
+	if ((st = tmp_store(dir)) == NULL || rs == NULL)
 		return;
-	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
-	    "auth", "host", "", &sid, &next), 0);
+	sid = auth_stream(st, 1);
 	t = store_txn_new(st);
 	h = rulehook_new(st, rs, 0, out_cb, &c);
 	rulehook_attach(h, t);
@@ -277,9 +304,7 @@ test_repeats(void)
 	buf_clear(&b);
 	rulehook_free(h);	/* and the rule set */
 	store_txn_free(t);
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	T_INT(system(cmd), 0);
+	tmp_store_done(st, dir);
 }
 
 static int
@@ -316,7 +341,7 @@ static void
 test_follow(void)
 {
 	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
-	char			 err[512], cmd[600];
+	char			 err[512];
 	struct store		*st = NULL;
 	struct store_txn	*a, *b;
 	struct verify_stats	 vs;
@@ -328,14 +353,10 @@ test_follow(void)
 	uint64_t		 next, gap;
 	int			 i;
 
-	T_OK(mkdtemp(dir) != NULL);
-	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
-	if (st == NULL)
+	if ((st = tmp_store(dir)) == NULL)
 		return;
-	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
-	    "auth", "host", "", &s1, &next), 0);
-	T_INT(store_stream_lookup(st, "hv2", "i2", "/var/log/auth.log",
-	    "auth", "host", "", &s2, &next), 0);
+	s1 = auth_stream(st, 1);
+	s2 = auth_stream(st, 2);
 	a = store_txn_new(st);
 	b = store_txn_new(st);
 	add(a, s1, 1, 300, "hv1");		/* blocks 1, 257: R 1, 2 */
@@ -388,9 +409,7 @@ test_follow(void)
 	buf_clear(&ev);
 	store_txn_free(a);
 	store_txn_free(b);
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	T_INT(system(cmd), 0);
+	tmp_store_done(st, dir);
 }
 
 static void
@@ -470,19 +489,15 @@ static void
 test_block_parts(void)
 {
 	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
-	char			 err[512], cmd[600];
+	char			 err[512];
 	struct store		*st = NULL;
 	struct store_txn	*t;
 	struct blockref		 a, b, c, d;
 	uint32_t		 s1;
-	uint64_t		 next;
 
-	T_OK(mkdtemp(dir) != NULL);
-	T_INT(store_open(dir, &so, &st, err, sizeof(err)), 0);
-	if (st == NULL)
+	if ((st = tmp_store(dir)) == NULL)
 		return;
-	T_INT(store_stream_lookup(st, "hv1", "i1", "/var/log/auth.log",
-	    "auth", "host", "", &s1, &next), 0);
+	s1 = auth_stream(st, 1);
 	/* a: 128 events (parts at 1, 65), b right after it at 129 (100:
 	 * parts at 129, 193); c: 64 events (one part, 229), d at 293 */
 	t = store_txn_new(st);
@@ -510,9 +525,7 @@ test_block_parts(void)
 	drop_part(st, &d, 64);
 	T_INT(store_block_parts(st, &d), 4);
 	T_INT(store_block_parts(st, &b), 2);
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	T_INT(system(cmd), 0);
+	tmp_store_done(st, dir);
 }
 
 int
