@@ -688,6 +688,8 @@ client_main(void *arg)
 	struct ctl	*ctl = cl->ctl;
 	struct out	 o;
 
+	pthread_setname_np(pthread_self(), "vigil-ctl");
+
 	o.fd = cl->fd;
 	buf_init(&o.b, 0);
 	serve(cl, &o);

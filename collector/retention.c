@@ -477,6 +477,8 @@ retention_main(void *arg)
 	struct timespec		 ts;
 	int			 stop;
 
+	pthread_setname_np(pthread_self(), "vigil-retention");
+
 	for (;;) {
 		pthread_mutex_lock(&rt->mtx);
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -399,6 +399,8 @@ commit_main(void *arg)
 	char			 err[512];
 	int			 r, logged = 0;
 
+	pthread_setname_np(pthread_self(), "vigil-commit");
+
 	for (;;) {
 		TAILQ_INIT(&l);
 		pthread_mutex_lock(&w->mtx);
@@ -538,6 +540,8 @@ writer_main(void *arg)
 	struct wjob	*j;
 	size_t		 n;
 	int		 r, failed, stop;
+
+	pthread_setname_np(pthread_self(), "vigil-writer");
 
 	for (;;) {
 		TAILQ_INIT(&l);
