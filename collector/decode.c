@@ -79,8 +79,17 @@ decode_utf8_valid(const char *s, size_t len)
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i = 0, n, k;
 	uint32_t		 cp;
+	uint64_t		 w;
 
 	while (i < len) {
+		/* log lines are mostly ASCII: eight bytes at a time */
+		if (len - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

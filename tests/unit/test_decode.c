@@ -279,6 +279,21 @@ test_utf8(void)
 	T_INT(decode_utf8_valid("\xc3\xa9", 1), 0);
 	T_INT(decode_utf8_valid("\xf0\x9f\x98\x80", 3), 0);
 	T_INT(decode_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
+	/* long lines go eight bytes at a time: a bad or good sequence at
+	 * every offset of a longer ASCII line, and cut at its end */
+	for (size_t k = 0; k + 2 <= 40; k++) {
+		char	b[40];
+
+		memset(b, 'a', sizeof(b));
+		b[k] = (char)0x80;
+		T_INT(decode_utf8_valid(b, sizeof(b)), 0);
+		b[k] = (char)0xc3;
+		b[k + 1] = (char)0xa9;
+		T_INT(decode_utf8_valid(b, sizeof(b)), 1);
+		T_INT(decode_utf8_valid(b, k + 1), 0);
+		b[k + 1] = 'a';
+		T_INT(decode_utf8_valid(b, sizeof(b)), 0);
+	}
 }
 
 /* Only the collector's own stream (type vigil) speaks for it: the same
