@@ -82,6 +82,23 @@ struct pentry {
 	uint8_t		bm[BLOCK_BITMAP];
 };
 
+/*
+ * LevelDB's table block (its unit of compression and of reading): about
+ * one block part (BLOCK_PART_EVENTS events, ~16 KB raw), so that reading
+ * one event decompresses one part or two.  Parts of 32/64/128 events with
+ * 4/8/16 KB table blocks were measured (docs/performance.md): 64/8 KB
+ * keeps the disk at ~0.37x raw and a hit at ~1/4 of a whole block.
+ * -DSTORE_LDB_BLOCK=N overrides it for measurements.
+ */
+#ifndef STORE_LDB_BLOCK
+#define STORE_LDB_BLOCK	(8 << 10)
+#endif
+
+struct aname {
+	uint32_t	off, len;	/* key in ak */
+	int64_t		ts;
+};
+
 struct store_txn {
 	struct store		*st;
 	leveldb_writebatch_t	*wb;
@@ -107,17 +124,6 @@ struct store_txn {
 	size_t			 nblks, capblks;
 	/* recent terms by field name address and value: the events of a
 	 * write share most hosts, programs, files, actions ... */
-/*
- * LevelDB's table block (its unit of compression and of reading): about
- * one block part (BLOCK_PART_EVENTS events, ~16 KB raw), so that reading
- * one event decompresses one part or two.  Parts of 32/64/128 events with
- * 4/8/16 KB table blocks were measured (docs/performance.md): 64/8 KB
- * keeps the disk at ~0.37x raw and a hit at ~1/4 of a whole block.
- * -DSTORE_LDB_BLOCK=N overrides it for measurements.
- */
-#ifndef STORE_LDB_BLOCK
-#define STORE_LDB_BLOCK	(8 << 10)
-#endif
 #define LASTTERMS	64
 #define LASTVAL		48
 	struct {
@@ -126,6 +132,13 @@ struct store_txn {
 		char		 val[LASTVAL];
 	}			 last[LASTTERMS];
 	struct pfact		*facts;		/* PLACE_FACTS_MAX */
+	/* the VM name index (A keys) of the transaction: one key per name
+	 * and UUID, written at the commit with the newest event's time */
+	struct aname		*an;
+	size_t			 nan, capan;
+	int32_t			*anhash;	/* capanhash slots, -1 empty */
+	size_t			 capanhash;
+	struct buf		 ak;		/* the keys, back to back */
 	store_eventfn		 evfn;		/* each new event, decoded */
 	void			*evarg;
 };
@@ -487,6 +500,7 @@ store_txn_new(struct store *st)
 	buf_init(&t->key, 0);
 	buf_init(&t->val, 0);
 	buf_init(&t->pk, 0);
+	buf_init(&t->ak, 0);
 	return t;
 }
 
@@ -508,6 +522,9 @@ store_txn_free(struct store_txn *t)
 	free(t->ents);
 	free(t->thash);
 	free(t->blks);
+	free(t->an);
+	free(t->anhash);
+	buf_clear(&t->ak);
 	buf_clear(&t->key);
 	buf_clear(&t->val);
 	buf_clear(&t->pk);
@@ -515,6 +532,7 @@ store_txn_free(struct store_txn *t)
 }
 
 static void	postings_reset(struct store_txn *);
+static void	anames_reset(struct store_txn *);
 static uint64_t	txn_base(const struct store_txn *);
 
 void
@@ -539,6 +557,7 @@ store_txn_reset(struct store_txn *t)
 	t->ncommit = 0;
 	t->nevents = 0;
 	postings_reset(t);
+	anames_reset(t);
 }
 
 int
@@ -920,6 +939,99 @@ wb_put(struct store_txn *t, const struct buf *k, const void *v, size_t vl)
 	    (const char *)v, vl);
 }
 
+/*
+ * The name index: every event about a VM names it, so a write of a few
+ * thousand events would put the same A key hundreds of times.  Keep one
+ * per key with the newest time and put them at the commit.
+ */
+static void
+anames_reset(struct store_txn *t)
+{
+	t->nan = 0;
+	buf_reset(&t->ak);
+	if (t->anhash != NULL)
+		memset(t->anhash, 0xff, t->capanhash * sizeof(*t->anhash));
+}
+
+static int
+aname_add(struct store_txn *t, const struct buf *k, const uint8_t *v,
+    size_t vl)
+{
+	struct aname	*na, *a;
+	int32_t		*nh;
+	size_t		 nc, slot, i;
+	int64_t		 ts;
+	int		 r;
+
+	if (vl != 8) {
+		wb_put(t, k, v, vl);
+		return 0;
+	}
+	ts = (int64_t)be64_get(v);
+	if (2 * (t->nan + 1) > t->capanhash) {
+		nc = t->capanhash ? t->capanhash * 2 : 64;
+		if ((nh = reallocarray(NULL, nc, sizeof(*nh))) == NULL)
+			return ERR_NOMEM;
+		memset(nh, 0xff, nc * sizeof(*nh));
+		for (i = 0; i < t->nan; i++) {
+			a = &t->an[i];
+			slot = phash(t->ak.d + a->off, a->len, 0) & (nc - 1);
+			while (nh[slot] >= 0)
+				slot = (slot + 1) & (nc - 1);
+			nh[slot] = (int32_t)i;
+		}
+		free(t->anhash);
+		t->anhash = nh;
+		t->capanhash = nc;
+	}
+	slot = phash(k->d, k->len, 0) & (t->capanhash - 1);
+	for (;; slot = (slot + 1) & (t->capanhash - 1)) {
+		if (t->anhash[slot] < 0)
+			break;
+		a = &t->an[t->anhash[slot]];
+		if (a->len == k->len && memcmp(t->ak.d + a->off, k->d,
+		    k->len) == 0) {
+			if (ts > a->ts)
+				a->ts = ts;
+			return 0;
+		}
+	}
+	if (t->nan == t->capan) {
+		nc = t->capan ? t->capan * 2 : 64;
+		if ((na = reallocarray(t->an, nc, sizeof(*na))) == NULL)
+			return ERR_NOMEM;
+		t->an = na;
+		t->capan = nc;
+	}
+	a = &t->an[t->nan];
+	a->off = (uint32_t)t->ak.len;
+	a->len = (uint32_t)k->len;
+	a->ts = ts;
+	if ((r = buf_put(&t->ak, k->d, k->len)) != 0)
+		return r;
+	t->anhash[slot] = (int32_t)t->nan++;
+	return 0;
+}
+
+static int
+anames_flush(struct store_txn *t)
+{
+	uint8_t	v[8];
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < t->nan; i++) {
+		buf_reset(&t->key);
+		if ((r = buf_put(&t->key, t->ak.d + t->an[i].off,
+		    t->an[i].len)) != 0)
+			return r;
+		be64_put(v, (uint64_t)t->an[i].ts);
+		wb_put(t, &t->key, v, sizeof(v));
+	}
+	anames_reset(t);
+	return 0;
+}
+
 /* Encode events [from, from+n) of the batch (sequence first) as a block. */
 static int
 txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
@@ -978,9 +1090,14 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		/* placement facts land in the same synced write */
 		nf = placement_facts(ev, meta->sender, t->facts,
 		    PLACE_FACTS_MAX);
-		for (i = 0; i < (size_t)nf; i++)
-			wb_put(t, &t->facts[i].key, t->facts[i].val.d,
-			    t->facts[i].val.len);
+		for (i = 0; i < (size_t)nf; i++) {
+			if (t->facts[i].key.d[0] != 'A')
+				wb_put(t, &t->facts[i].key, t->facts[i].val.d,
+				    t->facts[i].val.len);
+			else if ((r = aname_add(t, &t->facts[i].key,
+			    t->facts[i].val.d, t->facts[i].val.len)) != 0)
+				goto out;
+		}
 		/* a guest's claimed VM UUID is known now: index it */
 		if (guest)
 			record_add(ev, "vm.uuid", guest_uuid,
@@ -1202,6 +1319,10 @@ store_txn_commit(struct store_txn *t, char *err, size_t errlen)
 	base = txn_base(t);
 	if (t->nterms > 0 && (r = postings_flush(t, base + 1)) != 0) {
 		snprintf(err, errlen, "postings: %s", err_str(r));
+		return r;
+	}
+	if (t->nan > 0 && (r = anames_flush(t)) != 0) {
+		snprintf(err, errlen, "name index: %s", err_str(r));
 		return r;
 	}
 	pthread_rwlock_rdlock(&t->st->dblock);

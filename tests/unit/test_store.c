@@ -9,6 +9,8 @@
  * with the final count, and one update for the outputs.  And pipelined
  * transactions (store_txn_follow): the second, prepared before the first
  * is committed, continues its sequences, commit numbers and hash chains.
+ * And the VM name index: one A key per name and UUID and write, with the
+ * newest event's time, none from a reset write.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "cand.h"
 #include "err.h"
 #include "keys.h"
+#include "placement.h"
 #include "rulehook.h"
 #include "rules.h"
 #include "store.h"
@@ -26,6 +29,7 @@
 #include "verify.h"
 
 #define T0	1710407643000000LL	/* 2024-03-14T09:14:03Z */
+#define A0	1710407700000000LL	/* 2024-03-14T09:15:00Z */
 
 static struct store_opts so = { 0, 0, 0 };
 
@@ -528,6 +532,108 @@ test_block_parts(void)
 	tmp_store_done(st, dir);
 }
 
+/* A libvirt start of VM name/uuid at 09:15:sec (audit time), one batch. */
+static void
+add_start(struct store_txn *t, uint32_t sid, uint64_t seq, int sec,
+    const char *name, const char *uuid)
+{
+	struct proto_batch	pb;
+	struct buf		ev;
+	uint32_t		stored, dups;
+	uint64_t		gap;
+	char			line[512];
+
+	buf_init(&ev, 0);
+	snprintf(line, sizeof(line), "Mar 14 09:15:%02d hv1 audit: "
+	    "type=VIRT_CONTROL msg=audit(%d.000:%d): pid=1187 uid=0 "
+	    "auid=4294967295 ses=4294967295 subj=libvirtd msg='virt=kvm "
+	    "op=start reason=booted vm=\"%s\" uuid=%s vm-pid=4242 "
+	    "exe=\"/usr/sbin/libvirtd\" hostname=? addr=? terminal=? "
+	    "res=success'", sec, 1710407700 + sec, sec, name, uuid);
+	buf_put_u64(&ev, (uint64_t)T0);
+	buf_put_str(&ev, line, strlen(line));
+	pb.stream = sid;
+	pb.first_seq = seq;
+	pb.count = 1;
+	pb.events = ev.d;
+	pb.eventslen = ev.len;
+	T_INT(store_txn_add(t, sid, &pb, T0, 0, &stored, &dups, &gap), 0);
+	T_INT(stored, 1);
+	buf_clear(&ev);
+}
+
+/* The A keys of the store: how many, and the time of name\0uuid. */
+static size_t
+akeys(struct store *st, const char *name, const char *uuid, int64_t *ts)
+{
+	struct store_iter	*it = store_iter_new(st);
+	const uint8_t		*k, *v;
+	size_t			 kl, vl, n = 0, nl = strlen(name);
+	uint8_t			 a = 'A';
+
+	*ts = -1;
+	for (store_iter_seek(it, &a, 1); store_iter_valid(it);
+	    store_iter_next(it)) {
+		k = store_iter_key(it, &kl);
+		if (kl == 0 || k[0] != 'A')
+			break;
+		n++;
+		v = store_iter_value(it, &vl);
+		if (kl == 2 + nl + PLACE_UUID_LEN && vl == 8 &&
+		    memcmp(k + 1, name, nl) == 0 && k[1 + nl] == 0 &&
+		    memcmp(k + 2 + nl, uuid, PLACE_UUID_LEN) == 0)
+			*ts = (int64_t)be64_get(v);
+	}
+	store_iter_free(it);
+	return n;
+}
+
+static void
+test_names(void)
+{
+	static const char u1[] = "4b1c1d2e-0000-4000-8000-000000000001";
+	static const char u2[] = "4b1c1d2e-0000-4000-8000-000000000002";
+	char			 dir[] = "/tmp/vigil-test-store.XXXXXX";
+	char			 err[512], uuid[PLACE_UUID_LEN + 1];
+	struct store		*st = NULL;
+	struct store_txn	*t;
+	uint32_t		 s1;
+	int64_t			 ts;
+
+	if ((st = tmp_store(dir)) == NULL)
+		return;
+	s1 = auth_stream(st, 1);
+	t = store_txn_new(st);
+	/* web1 was u2 first, then u1; u1's events out of order */
+	add_start(t, s1, 1, 10, "web1", u2);
+	add_start(t, s1, 2, 20, "web1", u1);
+	add_start(t, s1, 3, 40, "web1", u1);
+	add_start(t, s1, 4, 30, "web1", u1);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	T_INT(akeys(st, "web1", u1, &ts), 2);
+	T_OK(ts == A0 + 40000000);
+	T_INT(akeys(st, "web1", u2, &ts), 2);
+	T_OK(ts == A0 + 10000000);
+	T_INT(placement_resolve(st, "web1", uuid), 0);
+	T_STR(uuid, u1);
+	/* a reset write leaves no name behind */
+	add_start(t, s1, 5, 50, "db1", u1);
+	store_txn_reset(t);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	T_INT(akeys(st, "db1", u1, &ts), 2);
+	T_OK(ts == -1);
+	T_INT(placement_resolve(st, "db1", uuid), ERR_NOTFOUND);
+	/* a later write moves the name back to u2 */
+	add_start(t, s1, 5, 50, "web1", u2);
+	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	T_INT(akeys(st, "web1", u2, &ts), 2);
+	T_OK(ts == A0 + 50000000);
+	T_INT(placement_resolve(st, "web1", uuid), 0);
+	T_STR(uuid, u2);
+	store_txn_free(t);
+	tmp_store_done(st, dir);
+}
+
 int
 main(void)
 {
@@ -536,5 +642,6 @@ main(void)
 	test_postings();
 	test_repeats();
 	test_follow();
+	test_names();
 	return TEST_DONE();
 }
