@@ -723,6 +723,22 @@ test_time_format(void)
 	T_STR(b, "-290308-12-21T19:59:05.224192Z");
 	time_format(0, small, sizeof(small));
 	T_STR(small, "1970");
+	/* years 0000-9999 are written by hand when the result fits, by
+	 * snprintf (truncating) otherwise */
+	{
+		char b28[28], b27[27];
+
+		time_format(1741942805123456, b28, sizeof(b28));
+		T_STR(b28, "2025-03-14T09:00:05.123456Z");
+		time_format(1741942805123456, b27, sizeof(b27));
+		T_STR(b27, "2025-03-14T09:00:05.123456");
+		time_format(-62167219200000000, b28, sizeof(b28));
+		T_STR(b28, "0000-01-01T00:00:00.000000Z");
+		time_format(253402300799999999, b28, sizeof(b28));
+		T_STR(b28, "9999-12-31T23:59:59.999999Z");
+		time_format(253402300800000000, b, sizeof(b));
+		T_STR(b, "+10000-01-01T00:00:00.000000Z");
+	}
 	time_format(0, NULL, 0);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		time_format(v[i], b, sizeof(b));
