@@ -597,6 +597,10 @@ rules_event_wants_vm(struct rules_engine *e, const struct record *ev)
 	if (e->rs->vm_always)
 		return 1;
 	n = candidates(e, ev);
+	e->cand_ev = ev;
+	e->cand_n = n;
+	e->cand_nf = ev->nfields;
+	e->cand_scratch = ev->scratchlen;
 	for (i = 0; i < n; i++)
 		if (e->rs->rules[e->cand[i]]->wants_vm)
 			return 1;
@@ -618,7 +622,12 @@ rules_event(struct rules_engine *e, struct record *ev,
 		memset(&r0, 0, sizeof(r0));
 	r0.ts_us = ev->ts_us;
 	e->x.ev = ev;
-	n = candidates(e, ev);
+	if (e->cand_ev == ev && e->cand_nf == ev->nfields &&
+	    e->cand_scratch == ev->scratchlen)
+		n = e->cand_n;		/* nothing added since */
+	else
+		n = candidates(e, ev);
+	e->cand_ev = NULL;
 	for (i = 0; i < n; i++) {
 		e->st.tested++;
 		eval_begin(&e->x);

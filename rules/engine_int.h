@@ -74,6 +74,11 @@ struct rules_engine {
 	struct rules_stats	 st;
 	struct evalctx		 x;
 	int			*cand;
+	/* the candidates rules_event_wants_vm found, for rules_event on
+	 * the same event when no field was added in between */
+	const struct record	*cand_ev;
+	int			 cand_n, cand_nf;
+	size_t			 cand_scratch;
 	struct gkey		 gk;	/* the current group */
 	struct gkey		 sk;	/* its suppression group */
 	struct alert		 alert;

@@ -100,7 +100,10 @@ void	rules_engine_free(struct rules_engine *);
  */
 /*
  * Could a rule that reads VM fields be tested against ev?  When not, the
- * caller can skip VM placement (store lookups) for the event.
+ * caller can skip VM placement (store lookups) for the event.  The next
+ * rules_event on ev reuses the candidate rules found here when ev has no
+ * more fields by then; so between the two calls fields may be added to
+ * ev (placement does), not changed.
  */
 int	rules_event_wants_vm(struct rules_engine *, const struct record *);
 void	rules_event(struct rules_engine *, struct record *,

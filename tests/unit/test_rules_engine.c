@@ -492,6 +492,26 @@ test_wants_vm(void)
 	T_INT(wants_vm(e, "event.action", "x", NULL), 1);
 	rules_engine_free(e);
 	rules_free(rs);
+	/* the candidates wants_vm found serve rules_event while the event
+	 * has no new field; a field added in between is looked at */
+	rs = parse("rule a\n" HDR " match event.action == start\n"
+	    " message on {hypervisor.name}\nend\n"
+	    "rule b\n" HDR " match event.outcome == ok\nend\n");
+	e = engine(rs, &c, 0);
+	T_INT(wants_vm(e, "event.action", "start", NULL), 1);
+	record_add(&ev, "event.outcome", "ok", 2);
+	rules_event(e, &ev, NULL);
+	T_INT(c.n, 2);
+	T_INT(wants_vm(e, "event.action", "start", "event.outcome", "ok",
+	    NULL), 1);
+	rules_event(e, &ev, NULL);
+	T_INT(c.n, 4);
+	T_INT(wants_vm(e, "event.action", "start", NULL), 1);
+	rules_event(e, &ev, NULL);
+	T_INT(c.n, 5);
+	T_STR(c.a[4].rule_id, "a");
+	rules_engine_free(e);
+	rules_free(rs);
 	/* unindexed and reading one: every event */
 	rs = parse("rule a\n" HDR " match not vm.uuid exists\nend\n");
 	e = engine(rs, &c, 0);
