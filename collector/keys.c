@@ -36,8 +36,6 @@ put_z(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (memchr(s, '\0', n) != NULL)
-		return ERR_FORMAT;
 	if (buf_put(b, s, n) != 0)
 		return ERR_TOOBIG;
 	return buf_put_u8(b, 0);
@@ -90,14 +88,17 @@ keys_posting_prefix(struct buf *b, const char *field, const char *val,
 	if (memchr(val, '\0', vlen) != NULL)
 		return ERR_FORMAT;
 	buf_reset(b);
-	if ((r = buf_put_u8(b, 'P')) != 0 || (r = put_z(b, field)) != 0 ||
-	    (r = buf_reserve(b, vlen + 1)) != 0)
+	if ((r = buf_reserve(b, 1 + flen + 1 + vlen + 1)) != 0)
 		return r;
+	b->d[b->len++] = 'P';
+	memcpy(b->d + b->len, field, flen + 1);
+	b->len += flen + 1;
 	for (i = 0; i < vlen; i++) {
 		unsigned char c = val[i];
 		b->d[b->len++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
 	}
-	return buf_put_u8(b, 0);
+	b->d[b->len++] = '\0';
+	return 0;
 }
 
 int

@@ -78,7 +78,8 @@ buf_put(struct buf *b, const void *p, size_t n)
 
 	if (n == 0)
 		return 0;
-	if ((r = buf_reserve(b, n)) != 0)
+	/* cap never exceeds max: room within cap is always allowed */
+	if (n > b->cap - b->len && (r = buf_reserve(b, n)) != 0)
 		return r;
 	memcpy(b->d + b->len, p, n);
 	b->len += n;
@@ -88,7 +89,12 @@ buf_put(struct buf *b, const void *p, size_t n)
 int
 buf_put_u8(struct buf *b, uint8_t v)
 {
-	return buf_put(b, &v, 1);
+	int r;
+
+	if (b->len == b->cap && (r = buf_reserve(b, 1)) != 0)
+		return r;
+	b->d[b->len++] = v;
+	return 0;
 }
 
 int
