@@ -23,6 +23,7 @@
 
 #include "dec.h"
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 
 #define AUDIT_FIELDS_MAX	30	/* own fields per record, at most */
@@ -152,6 +153,7 @@ put(struct actx *c, int id, const char *v, size_t n)
 {
 	struct record	*ev = c->ev;
 	const char	*name;
+	uint32_t	 fid;
 	int		 i;
 
 	if (n == 0 || (c->have[id / 64] & (1ULL << (id % 64))) ||
@@ -159,13 +161,14 @@ put(struct actx *c, int id, const char *v, size_t n)
 		return;
 	c->have[id / 64] |= 1ULL << (id % 64);
 	name = id < A_DATA ? audit_names[id] : audit_keys[id - A_DATA].name;
+	fid = fname_id(name);
 	for (i = 0; i < c->base; i++)
-		if (ev->f[i].name[0] == name[0] &&
-		    strcmp(ev->f[i].name, name) == 0)
+		if (fname_eq(ev->f[i].name, ev->f[i].id, name, fid))
 			return;
 	ev->f[ev->nfields].name = name;
 	ev->f[ev->nfields].val = v;
 	ev->f[ev->nfields].len = n;
+	ev->f[ev->nfields].id = fid;
 	ev->nfields++;
 	c->nadd++;
 }

@@ -18,6 +18,7 @@
 #include "dec.h"
 #include "dec_auth.h"
 #include "err.h"
+#include "fname.h"
 
 /* Start a decode: remember where the record was. */
 void
@@ -45,11 +46,11 @@ auth_end(struct auth_out *o, int r)
 static int
 preset(const struct auth_out *o, const char *name)
 {
-	int	 i;
+	uint32_t	id = fname_id(name);
+	int		i;
 
 	for (i = 0; i < o->m.nfields; i++)
-		if (o->ev->f[i].name[0] == name[0] &&
-		    strcmp(o->ev->f[i].name, name) == 0)
+		if (fname_eq(o->ev->f[i].name, o->ev->f[i].id, name, id))
 			return 1;
 	return 0;
 }

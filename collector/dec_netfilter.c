@@ -22,6 +22,7 @@
 
 #include "dec.h"
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 
 #define NF_LIST_MAX	64	/* "CWR ECE URG ACK PSH RST SYN FIN AE" fits */
@@ -126,20 +127,22 @@ put(struct nf *c, int id, const char *v, size_t n)
 {
 	struct record	*ev = c->ev;
 	const char	*name = nf_names[id];
+	uint32_t	 fid;
 	int		 i;
 
 	if (n == 0 || (c->have & (1ULL << id)))
 		return;
 	c->have |= 1ULL << id;
+	fid = fname_id(name);
 	for (i = 0; i < c->base; i++)
-		if (ev->f[i].name[0] == name[0] &&
-		    strcmp(ev->f[i].name, name) == 0)
+		if (fname_eq(ev->f[i].name, ev->f[i].id, name, fid))
 			return;
 	if (ev->nfields >= REC_FIELDS_MAX)
 		return;
 	ev->f[ev->nfields].name = name;
 	ev->f[ev->nfields].val = v;
 	ev->f[ev->nfields].len = n;
+	ev->f[ev->nfields].id = fid;
 	ev->nfields++;
 }
 

@@ -11,6 +11,7 @@
 #include "dec_hook.h"
 #include "decode.h"
 #include "err.h"
+#include "fname.h"
 #include "proto.h"
 #include "syslog.h"
 
@@ -46,31 +47,26 @@ indexed_lookup(const char *field)
 }
 
 /*
- * Called for every field of every event.  Field names are nearly always
- * the decoders' string literals, so the answer is remembered by address
- * (per thread, direct-mapped) together with a copy of the whole name, so
- * that another name at a reused address is never mistaken for it.
+ * Called for every field of every event: the answer is remembered per
+ * thread by the name's number (fname.h).
  */
-#define IXCACHE	256
-#define IXNAME	32
+int
+decode_indexed_id(const char *field, uint32_t id)
+{
+	static __thread uint8_t	known[FNAME_MAX + 1];	/* 0: not yet,
+							 * 1: no, 2: yes */
+
+	if (id == FNAME_NONE || id > FNAME_MAX)
+		return indexed_lookup(field);
+	if (known[id] == 0)
+		known[id] = (uint8_t)(1 + indexed_lookup(field));
+	return known[id] - 1;
+}
+
 int
 decode_indexed(const char *field)
 {
-	static __thread struct {
-		const char	*p;
-		char		 name[IXNAME];
-		int		 ix;
-	} c[IXCACHE];
-	size_t	slot = ((uintptr_t)field >> 3) % IXCACHE, n;
-
-	if (c[slot].p == field && strncmp(c[slot].name, field, IXNAME) == 0)
-		return c[slot].ix;
-	if ((n = strnlen(field, IXNAME)) == IXNAME)
-		return indexed_lookup(field);	/* long: not cached */
-	c[slot].p = field;
-	memcpy(c[slot].name, field, n + 1);
-	c[slot].ix = indexed_lookup(field);
-	return c[slot].ix;
+	return decode_indexed_id(field, fname_id(field));
 }
 
 int

@@ -31,6 +31,8 @@ void	decode_event(const struct decode_ctx *, const char *raw, size_t len,
 
 /* 1 when the field is indexed (postings are written for it). */
 int	decode_indexed(const char *field);
+/* The same with the name's fname_id known. */
+int	decode_indexed_id(const char *field, uint32_t id);
 
 /* 1 when s[0..len) is valid UTF-8. */
 int	decode_utf8_valid(const char *s, size_t len);

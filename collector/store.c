@@ -23,6 +23,7 @@
 #include "block.h"
 #include "decode.h"
 #include "err.h"
+#include "fname.h"
 #include "keys.h"
 #include "log.h"
 #include "placement.h"
@@ -122,12 +123,12 @@ struct store_txn {
 	size_t			 capthash;
 	struct blockref		*blks;
 	size_t			 nblks, capblks;
-	/* recent terms by field name address and value: the events of a
+	/* recent terms by field number and value: the events of a
 	 * write share most hosts, programs, files, actions ... */
 #define LASTTERMS	64
 #define LASTVAL		48
 	struct {
-		const char	*field;
+		uint32_t	 fid;		/* fname_id, 0: empty */
 		uint32_t	 hour, term, vlen;
 		char		 val[LASTVAL];
 	}			 last[LASTTERMS];
@@ -822,9 +823,11 @@ postings_block(struct store_txn *t, const struct blockref *ref)
 
 /* Mark event idx of the current block as carrying field=val in hour. */
 static int
-posting_add(struct store_txn *t, const char *field, const char *val,
-    size_t vlen, uint32_t hour, unsigned idx)
+posting_add(struct store_txn *t, const struct record_field *fl, uint32_t hour,
+    unsigned idx)
 {
+	const char	*field = fl->name, *val = fl->val;
+	size_t		 vlen = fl->len;
 	struct pterm	*pt;
 	struct pentry	*pe, *ne;
 	uint32_t	 blk = (uint32_t)(t->nblks - 1);
@@ -833,14 +836,15 @@ posting_add(struct store_txn *t, const char *field, const char *val,
 	int		 r;
 
 	memcpy(&w, val, vlen < 8 ? vlen : 8);
-	w ^= (uintptr_t)field ^ vlen << 56;
+	w ^= (uint64_t)fl->id << 32 ^ vlen << 56;
 	w *= 0x9e3779b97f4a7c15ULL;
 	ls = (size_t)(w >> 58) % LASTTERMS;
 
-	if (t->last[ls].field == field && t->last[ls].hour == hour &&
-	    t->last[ls].vlen == vlen && memcmp(t->last[ls].val, val,
-	    vlen) == 0 && strcmp((const char *)t->pk.d +
-	    t->terms[t->last[ls].term].off + 1, field) == 0) {
+	/* the field's number names it (fname.h); unnumbered names are
+	 * not remembered */
+	if (fl->id != FNAME_NONE && t->last[ls].fid == fl->id &&
+	    t->last[ls].hour == hour && t->last[ls].vlen == vlen &&
+	    memcmp(t->last[ls].val, val, vlen) == 0) {
 		pt = &t->terms[t->last[ls].term];
 		goto found;
 	}
@@ -866,8 +870,8 @@ posting_add(struct store_txn *t, const char *field, const char *val,
 		    memcmp(t->pk.d + pt->off, t->key.d, pt->len) == 0)
 			break;
 	}
-	if (vlen <= LASTVAL) {
-		t->last[ls].field = field;
+	if (vlen <= LASTVAL && fl->id != FNAME_NONE) {
+		t->last[ls].fid = fl->id;
 		t->last[ls].hour = hour;
 		t->last[ls].vlen = (uint32_t)vlen;
 		t->last[ls].term = (uint32_t)(pt - t->terms);
@@ -1121,9 +1125,8 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		}
 		bitmap_set(hours[i].bm, k);
 		for (f = 0; f < ev->nfields; f++)
-			if (decode_indexed(ev->f[f].name) && (r = posting_add(
-			    t, ev->f[f].name, ev->f[f].val, ev->f[f].len,
-			    hour, k)) != 0)
+			if (decode_indexed_id(ev->f[f].name, ev->f[f].id) &&
+			    (r = posting_add(t, &ev->f[f], hour, k)) != 0)
 				goto out;
 		/* after indexing: what the hook adds is not indexed */
 		if (t->evfn != NULL)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 
 void
@@ -23,12 +24,11 @@ record_init(struct record *ev)
 int
 record_add(struct record *ev, const char *name, const char *val, size_t len)
 {
-	int i;
+	uint32_t	id = fname_id(name);
+	int		i;
 
 	for (i = 0; i < ev->nfields; i++)
-		if (ev->f[i].name == name || (ev->f[i].name[0] == name[0] &&
-		    ev->f[i].name[1] == name[1] &&
-		    strcmp(ev->f[i].name, name) == 0)) {
+		if (fname_eq(ev->f[i].name, ev->f[i].id, name, id)) {
 			ev->f[i].val = val;
 			ev->f[i].len = len;
 			return 0;
@@ -38,6 +38,7 @@ record_add(struct record *ev, const char *name, const char *val, size_t len)
 	ev->f[ev->nfields].name = name;
 	ev->f[ev->nfields].val = val;
 	ev->f[ev->nfields].len = len;
+	ev->f[ev->nfields].id = id;
 	ev->nfields++;
 	return 0;
 }
@@ -86,20 +87,23 @@ record_adduint(struct record *ev, const char *name, uint64_t v)
 }
 
 const char *
-record_get(const struct record *ev, const char *name, size_t *len)
+record_get_id(const struct record *ev, const char *name, uint32_t id,
+    size_t *len)
 {
 	int i;
 
-	/* names are mostly the same literals (the same pointer); else
-	 * the first two bytes tell most apart without a call */
 	for (i = 0; i < ev->nfields; i++)
-		if (ev->f[i].name == name || (ev->f[i].name[0] == name[0] &&
-		    ev->f[i].name[1] == name[1] &&
-		    strcmp(ev->f[i].name, name) == 0)) {
+		if (fname_eq(ev->f[i].name, ev->f[i].id, name, id)) {
 			*len = ev->f[i].len;
 			return ev->f[i].val;
 		}
 	return NULL;
+}
+
+const char *
+record_get(const struct record *ev, const char *name, size_t *len)
+{
+	return record_get_id(ev, name, fname_id(name), len);
 }
 
 void

@@ -24,6 +24,8 @@ struct record_field {
 	const char	*name;		/* static string */
 	const char	*val;
 	size_t		 len;
+	uint32_t	 id;		/* fname_id(name): whoever appends a
+					 * field sets it (record_add does) */
 };
 
 struct record {
@@ -68,5 +70,8 @@ void	record_mark(const struct record *, struct record_mark *);
 void	record_rollback(struct record *, const struct record_mark *);
 /* Value of a field, or NULL (then *len is untouched). */
 const char *record_get(const struct record *, const char *name, size_t *len);
+/* The same with the name's fname_id already known. */
+const char *record_get_id(const struct record *, const char *name,
+	    uint32_t id, size_t *len);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "fname.h"
 #include "rules.h"
 #include "rules_int.h"
 
@@ -198,7 +199,10 @@ parse_field(struct parser *p, const char **out)
 	lex_next(&p->lx, &t);
 	if (!isfield(&t))
 		return lex_errtok(&p->lx, &t, "a field name");
-	return (*out = parse_str(p, &t)) == NULL ? T_ERR : 0;
+	if ((*out = parse_str(p, &t)) == NULL)
+		return T_ERR;
+	*out = fname_canon(*out);
+	return 0;
 }
 
 int
@@ -411,7 +415,7 @@ regex(struct parser *p, struct cond *c)
 				*d++ = *s;
 		}
 		*d = '\0';
-		c->re.caps[i].field = f;
+		c->re.caps[i].field = fname_canon(f);
 	}
 	c->re.ncaps = nname;
 	return 0;
@@ -462,6 +466,7 @@ cond(struct parser *p, const struct tok *ft, struct cond **out)
 		    "during or true");
 	if ((c->field = parse_str(p, ft)) == NULL)
 		return T_ERR;
+	c->field = fname_canon(c->field);
 	lex_next(&p->lx, &t);
 	if (parse_is(&t, "==") || parse_is(&t, "!=")) {
 		c->op = t.s[0] == '=' ? C_EQ : C_NE;

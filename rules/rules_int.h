@@ -301,23 +301,14 @@ uint64_t fnv64(const void *, size_t, uint64_t);
 uint64_t hash64(const void *, size_t, uint64_t);	/* fast, not stored */
 
 /*
- * record_get with a cheap test of the second byte first: names share
- * first letters ("event.", "source."), rarely the first two.  The hot
- * path of matching is finding fields.
+ * The hot path of matching is finding fields.  The rules' field names are
+ * the fname table's own copies (fname_canon at parse time), which fname_id
+ * finds by address: a lookup compares numbers, not strings.
  */
 static inline const char *
 rules_fget(const struct record *ev, const char *name, size_t *len)
 {
-	int i;
-
-	for (i = 0; i < ev->nfields; i++)
-		if (ev->f[i].name[0] == name[0] &&
-		    ev->f[i].name[1] == name[1] &&
-		    strcmp(ev->f[i].name, name) == 0) {
-			*len = ev->f[i].len;
-			return ev->f[i].val;
-		}
-	return NULL;
+	return record_get(ev, name, len);
 }
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "dec.h"
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 
 static struct record	 ev;
@@ -35,6 +36,7 @@ setup(int full)
 	if (full) {
 		for (i = ev.nfields; i < REC_FIELDS_MAX - 4; i++) {
 			ev.f[i].name = "filler";
+			ev.f[i].id = fname_id("filler");
 			ev.f[i].val = "v";
 			ev.f[i].len = 1;
 		}

@@ -14,6 +14,7 @@
 
 #include "dec.h"
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 #include "test.h"
 
@@ -995,6 +996,7 @@ test_record(void)
 	record_init(&ev);
 	for (i = 0; i < REC_FIELDS_MAX - 3; i++) {
 		ev.f[i].name = "filler";
+		ev.f[i].id = fname_id("filler");
 		ev.f[i].val = "v";
 		ev.f[i].len = 1;
 	}

@@ -16,6 +16,7 @@
 #include "dec_hook.h"
 #include "domxml.h"
 #include "err.h"
+#include "fname.h"
 #include "hook.h"
 #include "record.h"
 #include "syslog.h"
@@ -292,6 +293,7 @@ test_full(void)
 	prep(s, strlen(s));
 	while (ev.nfields < REC_FIELDS_MAX - 2) {
 		ev.f[ev.nfields].name = "filler";
+		ev.f[ev.nfields].id = fname_id("filler");
 		ev.f[ev.nfields].val = "x";
 		ev.f[ev.nfields].len = 1;
 		ev.nfields++;

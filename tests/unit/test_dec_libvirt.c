@@ -14,6 +14,7 @@
 
 #include "dec.h"
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 #include "test.h"
 
@@ -531,6 +532,7 @@ test_nul_and_big(void)
 	prep("x");
 	while (ev.nfields < REC_FIELDS_MAX - 2) {
 		ev.f[ev.nfields].name = "filler";
+		ev.f[ev.nfields].id = fname_id("filler");
 		ev.f[ev.nfields].val = "";
 		ev.f[ev.nfields].len = 0;
 		ev.nfields++;
