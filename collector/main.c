@@ -106,7 +106,7 @@ static const struct conf_opt opts[] = {
 	    "maximum concurrent shipper sessions" },
 	{ "session-queue", CONF_SIZE, O(session_queue), "16M", 65536,
 	    1LL << 32, "bytes a session may have waiting for storage" },
-	{ "write-buffer", CONF_SIZE, O(write_buffer), "64M", 1 << 20,
+	{ "write-buffer", CONF_SIZE, O(write_buffer), "32M", 1 << 20,
 	    1LL << 32, "LevelDB write buffer" },
 	{ "tz-offset", CONF_DURATION, O(tz_offset), "0", -86400, 86400,
 	    "UTC offset of senders whose times carry no zone (RFC 3164)" },
