@@ -170,6 +170,23 @@ test_nesting(void)
 	T_OK(x != NULL);
 	yajl_tree_free(v);
 
+	/* numbers are written by hand: the same digits as printf */
+	{
+		static const int64_t nums[] = { 0, 9, 10, -1, -10, 99, 100,
+		    1234567890123LL, -987654321, INT64_MAX, INT64_MIN,
+		    INT64_MIN + 1 };
+		char want[32];
+
+		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+			buf_reset(&b);
+			json_init(&j, &b);
+			json_int(&j, nums[i]);
+			snprintf(want, sizeof(want), "%lld",
+			    (long long)nums[i]);
+			T_STRN((const char *)b.d, b.len, want);
+		}
+	}
+
 	/* several top-level values: one per line, as ctl writes them */
 	buf_reset(&b);
 	json_init(&j, &b);
