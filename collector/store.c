@@ -125,7 +125,7 @@ struct store_txn {
 	size_t			 nblks, capblks;
 	/* recent terms by field number and value: the events of a
 	 * write share most hosts, programs, files, actions ... */
-#define LASTTERMS	64
+#define LASTTERMS	512
 #define LASTVAL		48
 	struct {
 		uint32_t	 fid;		/* fname_id, 0: empty */
@@ -838,7 +838,7 @@ posting_add(struct store_txn *t, const struct record_field *fl, uint32_t hour,
 	memcpy(&w, val, vlen < 8 ? vlen : 8);
 	w ^= (uint64_t)fl->id << 32 ^ vlen << 56;
 	w *= 0x9e3779b97f4a7c15ULL;
-	ls = (size_t)(w >> 58) % LASTTERMS;
+	ls = (size_t)(w >> 55) % LASTTERMS;
 
 	/* the field's number names it (fname.h); unnumbered names are
 	 * not remembered */
