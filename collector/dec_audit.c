@@ -162,14 +162,9 @@ put(struct actx *c, int id, const char *v, size_t n)
 	c->have[id / 64] |= 1ULL << (id % 64);
 	name = id < A_DATA ? audit_names[id] : audit_keys[id - A_DATA].name;
 	fid = fname_id(name);
-	for (i = 0; i < c->base; i++)
-		if (fname_eq(ev->f[i].name, ev->f[i].id, name, fid))
-			return;
-	ev->f[ev->nfields].name = name;
-	ev->f[ev->nfields].val = v;
-	ev->f[ev->nfields].len = n;
-	ev->f[ev->nfields].id = fid;
-	ev->nfields++;
+	if ((i = record_find(ev, name, fid)) >= 0 && i < c->base)
+		return;
+	(void)record_append(ev, name, fid, v, n);
 	c->nadd++;
 }
 

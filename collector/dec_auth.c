@@ -46,13 +46,9 @@ auth_end(struct auth_out *o, int r)
 static int
 preset(const struct auth_out *o, const char *name)
 {
-	uint32_t	id = fname_id(name);
-	int		i;
+	int i = record_find(o->ev, name, fname_id(name));
 
-	for (i = 0; i < o->m.nfields; i++)
-		if (fname_eq(o->ev->f[i].name, o->ev->f[i].id, name, id))
-			return 1;
-	return 0;
+	return i >= 0 && i < o->m.nfields;
 }
 
 /* Add name=s[0..n) pointing into msg; empty values are not added. */

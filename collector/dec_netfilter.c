@@ -134,16 +134,11 @@ put(struct nf *c, int id, const char *v, size_t n)
 		return;
 	c->have |= 1ULL << id;
 	fid = fname_id(name);
-	for (i = 0; i < c->base; i++)
-		if (fname_eq(ev->f[i].name, ev->f[i].id, name, fid))
-			return;
+	if ((i = record_find(ev, name, fid)) >= 0 && i < c->base)
+		return;
 	if (ev->nfields >= REC_FIELDS_MAX)
 		return;
-	ev->f[ev->nfields].name = name;
-	ev->f[ev->nfields].val = v;
-	ev->f[ev->nfields].len = n;
-	ev->f[ev->nfields].id = fid;
-	ev->nfields++;
+	(void)record_append(ev, name, fid, v, n);
 }
 
 /* The same, with the value copied into the record's scratch. */

@@ -18,7 +18,57 @@ record_init(struct record *ev)
 	ev->raw = NULL;
 	ev->rawlen = 0;
 	ev->nfields = 0;
+	memset(ev->pos, 0, sizeof(ev->pos));
+	ev->coll = 0;
 	ev->scratchlen = 0;
+}
+
+static void
+index_field(struct record *ev, int i)
+{
+	uint32_t	id = ev->f[i].id;
+	unsigned	slot = id % 64;
+
+	/* a field without a number is only ever found by a scan */
+	if (id == FNAME_NONE)
+		return;
+	if (ev->pos[slot] == 0)
+		ev->pos[slot] = (uint8_t)(i + 1);
+	else
+		ev->coll |= 1ULL << slot;
+}
+
+int
+record_find(const struct record *ev, const char *name, uint32_t id)
+{
+	unsigned	slot = id % 64;
+	int		i;
+
+	if (id != FNAME_NONE) {
+		i = ev->pos[slot] - 1;
+		if (i >= 0 && ev->f[i].id == id)
+			return i;
+		if (!(ev->coll >> slot & 1))
+			return -1;
+	}
+	for (i = 0; i < ev->nfields; i++)
+		if (fname_eq(ev->f[i].name, ev->f[i].id, name, id))
+			return i;
+	return -1;
+}
+
+int
+record_append(struct record *ev, const char *name, uint32_t id,
+    const char *val, size_t len)
+{
+	if (ev->nfields >= REC_FIELDS_MAX)
+		return ERR_TOOBIG;
+	ev->f[ev->nfields].name = name;
+	ev->f[ev->nfields].val = val;
+	ev->f[ev->nfields].len = len;
+	ev->f[ev->nfields].id = id;
+	index_field(ev, ev->nfields++);
+	return 0;
 }
 
 int
@@ -27,20 +77,12 @@ record_add(struct record *ev, const char *name, const char *val, size_t len)
 	uint32_t	id = fname_id(name);
 	int		i;
 
-	for (i = 0; i < ev->nfields; i++)
-		if (fname_eq(ev->f[i].name, ev->f[i].id, name, id)) {
-			ev->f[i].val = val;
-			ev->f[i].len = len;
-			return 0;
-		}
-	if (ev->nfields >= REC_FIELDS_MAX)
-		return ERR_TOOBIG;
-	ev->f[ev->nfields].name = name;
-	ev->f[ev->nfields].val = val;
-	ev->f[ev->nfields].len = len;
-	ev->f[ev->nfields].id = id;
-	ev->nfields++;
-	return 0;
+	if ((i = record_find(ev, name, id)) >= 0) {
+		ev->f[i].val = val;
+		ev->f[i].len = len;
+		return 0;
+	}
+	return record_append(ev, name, id, val, len);
 }
 
 int
@@ -92,12 +134,10 @@ record_get_id(const struct record *ev, const char *name, uint32_t id,
 {
 	int i;
 
-	for (i = 0; i < ev->nfields; i++)
-		if (fname_eq(ev->f[i].name, ev->f[i].id, name, id)) {
-			*len = ev->f[i].len;
-			return ev->f[i].val;
-		}
-	return NULL;
+	if ((i = record_find(ev, name, id)) < 0)
+		return NULL;
+	*len = ev->f[i].len;
+	return ev->f[i].val;
 }
 
 const char *
@@ -116,6 +156,15 @@ record_mark(const struct record *ev, struct record_mark *m)
 void
 record_rollback(struct record *ev, const struct record_mark *m)
 {
+	int i;
+
+	/* a slot held by a field that goes is free again (a field kept
+	 * never has its slot held by a later one); coll bits stay, which
+	 * costs a scan at most */
+	for (i = m->nfields; i < ev->nfields; i++)
+		if (ev->f[i].id != FNAME_NONE &&
+		    ev->pos[ev->f[i].id % 64] == i + 1)
+			ev->pos[ev->f[i].id % 64] = 0;
 	ev->nfields = m->nfields;
 	ev->scratchlen = m->scratchlen;
 }

@@ -37,6 +37,12 @@ struct record {
 	const char		*raw;		/* not NUL-terminated */
 	size_t			rawlen;
 	int			nfields;
+	/* finding a field by its name's number: pos[id % 64] is 1 + the
+	 * index of the first field appended with such a number (0: none);
+	 * a bit in coll says another number shares the slot, or (bit 0)
+	 * that a field has none, so look through all */
+	uint8_t			pos[64];
+	uint64_t		coll;
 	struct record_field	f[REC_FIELDS_MAX];
 	size_t			scratchlen;
 	char			scratch[REC_SCRATCH];
@@ -68,6 +74,14 @@ struct record_mark {
 };
 void	record_mark(const struct record *, struct record_mark *);
 void	record_rollback(struct record *, const struct record_mark *);
+/*
+ * Append a field known to be absent, name's fname_id id given (the
+ * decoders' own appends).  ERR_TOOBIG when full.
+ */
+int	record_append(struct record *, const char *name, uint32_t id,
+	    const char *val, size_t len);
+/* Index of the field named name (fname_id id), or -1. */
+int	record_find(const struct record *, const char *name, uint32_t id);
 /* Value of a field, or NULL (then *len is untouched). */
 const char *record_get(const struct record *, const char *name, size_t *len);
 /* The same with the name's fname_id already known. */
