@@ -45,7 +45,8 @@ main(void)
 	T_OK(a != FNAME_NONE);
 	snprintf(buf, sizeof(buf), "%s", "source.ip");
 	T_INT(fname_id(buf), a);
-	T_OK((h = strdup("source.ip")) != NULL);
+	T_OK((h = malloc(32)) != NULL);
+	strcpy(h, "source.ip");
 	T_INT(fname_id(h), a);
 	T_INT(fname_id("source.ip"), a);	/* cached by address */
 	b = fname_id("source.port");
