@@ -162,31 +162,59 @@ log_open(struct alertout *ao)
 	return 0;
 }
 
+/*
+ * The lines of one wake go out in one write (a burst of alerts is many
+ * lines), and the path is checked for rotation once per write.
+ */
 static void
-log_append(struct alertout *ao, const struct job *j)
+log_flush(struct alertout *ao)
 {
-	struct stat	sb;
-	ssize_t		w;
+	struct stat	 sb;
+	const uint8_t	*p = ao->logb.d;
+	size_t		 left = ao->logb.len;
+	ssize_t		 w;
 
+	if (left == 0)
+		return;
 	/* rotated (renamed) or removed: start a new file at the path */
 	if (ao->logfd == -1 || stat(ao->c.log_path, &sb) == -1 ||
 	    sb.st_dev != ao->logdev || sb.st_ino != ao->logino) {
 		if (ao->logfd != -1)
 			close(ao->logfd);
 		if (log_open(ao) == -1) {
-			STAT_ADD(ao, log_errors, 1);
+			STAT_ADD(ao, log_errors, ao->logn);
 			log_warn("alert-log %s", ao->c.log_path);
-			return;
+			goto out;
 		}
 	}
-	/* one write per line: O_APPEND keeps lines whole */
-	w = write(ao->logfd, j->json, j->len + 1);
-	if (w != (ssize_t)j->len + 1) {
+	/* O_APPEND: each write lands whole at the end */
+	while (left > 0) {
+		if ((w = write(ao->logfd, p, left)) == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			STAT_ADD(ao, log_errors, ao->logn);
+			log_warn("alert-log %s: write", ao->c.log_path);
+			goto out;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	STAT_ADD(ao, logged, ao->logn);
+ out:
+	buf_reset(&ao->logb);
+	ao->logn = 0;
+}
+
+static void
+log_append(struct alertout *ao, const struct job *j)
+{
+	if (buf_put(&ao->logb, j->json, j->len + 1) != 0) {
 		STAT_ADD(ao, log_errors, 1);
-		log_warn("alert-log %s: write", ao->c.log_path);
 		return;
 	}
-	STAT_ADD(ao, logged, 1);
+	ao->logn++;
+	if (ao->logb.len >= ALERTOUT_LOG_FLUSH)
+		log_flush(ao);
 }
 
 /* ---------------------------------------------------------------- exec */
@@ -463,6 +491,7 @@ wake_cb(evutil_socket_t fd, short ev, void *arg)
 		dispatch(ao, j);
 		free(j);
 	}
+	log_flush(ao);
 	if (ao->c.nexec > 0)
 		exec_pump(ao);
 }
@@ -521,6 +550,7 @@ alertout_new(struct event_base *base, const struct alertout_conf *c,
 	ao->c.log_path = NULL;
 	ao->c.webhook_ca = NULL;
 	ao->logfd = -1;
+	buf_init(&ao->logb, 0);
 	for (i = 0; i < ALERTOUT_OUTPUTS_MAX; i++) {
 		ao->s[i].fd = -1;
 		ao->c.exec[i].spec = NULL;
@@ -715,6 +745,7 @@ alertout_free(struct alertout *ao)
 	SSL_CTX_free(ao->ssl);
 	if (ao->logfd != -1)
 		close(ao->logfd);
+	buf_clear(&ao->logb);
 	pthread_mutex_destroy(&ao->mtx);
 	alertout_conf_clear(&ao->c);
 	free(ao);

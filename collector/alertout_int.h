@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 
 #include "alertout.h"
+#include "buf.h"
 
 #define REAP_MS		50
 #define BACKOFF_MAX_MS	60000
@@ -78,6 +79,8 @@ struct alertout {
 	int			 logfd;
 	dev_t			 logdev;
 	ino_t			 logino;
+	struct buf		 logb;		/* lines of one wake, unwritten */
+	uint64_t		 logn;
 	struct xout		 x[ALERTOUT_OUTPUTS_MAX];
 	LIST_HEAD(, child)	 children;
 	int			 nchildren, xnext;
@@ -90,6 +93,7 @@ struct alertout {
 };
 
 /* jobs in the output queues, running or in flight (the inbox apart) */
+#define ALERTOUT_LOG_FLUSH	(256u << 10)	/* alert-log bytes per write */
 #define PENDING_ADD(ao, n)	STAT_ADD(ao, pending, (uint64_t)(int64_t)(n))
 
 #define STAT_ADD(ao, f, n) do {				\

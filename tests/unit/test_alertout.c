@@ -536,6 +536,45 @@ test_live(void)
 	unlink(logp);
 	submit(ao, 4, SEV_INFO, 0, "after removal");
 	T_OK(run_until(base, file_has_lines, &w, 5000));
+	/* a burst of repeats between two turns of the loop: written in a
+	 * few large writes, every line whole and in order */
+	{
+		char	msg[600];
+		FILE	*f;
+		char	line[2048];
+		int	n = 0, inorder = 1;
+
+		memset(msg, 'm', sizeof(msg) - 1);
+		msg[sizeof(msg) - 1] = '\0';
+		alertout_stats(ao, &st);
+		for (i = 0; i < 1000; i++)
+			submit(ao, 100 + (uint64_t)i, SEV_INFO, 1, msg);
+		w.n = 1001;
+		T_OK(run_until(base, file_has_lines, &w, 5000));
+		T_INT(file_lines(logp), 1001);
+		{
+			struct alertout_stats st2;
+
+			alertout_stats(ao, &st2);
+			T_OK(st2.logged == st.logged + 1000);
+		}
+		if ((f = fopen(logp, "r")) != NULL) {
+			while (fgets(line, sizeof(line), f) != NULL) {
+				char want[32];
+
+				if (n++ == 0)
+					continue;	/* after removal */
+				snprintf(want, sizeof(want), "{\"id\":%d,",
+				    100 + n - 2);
+				if (strncmp(line, want, strlen(want)) != 0 ||
+				    line[strlen(line) - 1] != '\n')
+					inorder = 0;
+			}
+			fclose(f);
+		}
+		T_INT(n, 1001);
+		T_INT(inorder, 1);
+	}
 	alertout_free(ao);
 
 	/* a webhook to a closed port: failure counted, loop not blocked */
