@@ -7,7 +7,7 @@
  *
  * Per event nothing is allocated unless a new group starts or a group's
  * event list grows.  The group table is bounded by max_groups across all
- * rules; past it the least recently used group is dropped and counted.
+ * rules; past it a group not used recently is dropped and counted.
  *
  * Window groups (state of one rule for one group key):
  *   threshold  events sorted by time; an insert drops those more than

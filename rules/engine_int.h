@@ -17,16 +17,23 @@
 
 enum group_kind { G_WIN = 0, G_SUPP = 1 };
 
-#define GROUP_HT_INIT	1024		/* buckets at first; doubles */
+#define GROUP_HT_INIT	1024		/* slots at first; doubles */
+
+/* A slot of the group table: the hash beside the group, so that a probe
+ * reads the group only when the hashes match. */
+struct gslot {
+	uint64_t	 hash;
+	struct group	*g;		/* NULL: empty */
+};
 
 struct group {
-	struct group	*hnext;		/* hash chain */
-	struct group	*prev, *next;	/* LRU list, head most recent */
+	struct group	*prev, *next;	/* list, head newest (CLOCK) */
 	uint64_t	 hash;
 	uint64_t	 seq;		/* creation order: timer ties */
 	int		 rule;
 	int		 kind;
 	int		 heapi;		/* index in the timer heap, or -1 */
+	int		 used;		/* found since the sweep passed */
 	/*
 	 * G_WIN: threshold: the events in the window, oldest first;
 	 * distinct: the newest event of each value (vh: value hashes),
@@ -63,8 +70,8 @@ struct rules_engine {
 	rules_emitfn		 emit;
 	void			*arg;
 	size_t			 max_groups;
-	struct group		**ht;
-	size_t			 htsize;	/* power of two */
+	struct gslot		*ht;		/* open addressing, linear */
+	size_t			 htsize;	/* power of two, > 2 x groups */
 	struct group		*head, *tail;
 	struct group		**heap;
 	size_t			 nheap, capheap;

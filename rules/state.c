@@ -5,7 +5,7 @@
  *
  * Layout (big-endian, version 1):
  *   "VGRS" u32 version  u64 next_id  u64 clock  u8 hasclock  u32 ngroups
- *   per group, least recently used first:
+ *   per group, oldest in the eviction order first:
  *     str rule id  u64 rule fingerprint  u8 kind  str key
  *     u8 nvals  nvals * (u16 offset, u16 length)   values in the key
  *     kind 0 (window): u32 n  u32 step  u32 stepn  u64 total  u64 first

@@ -548,6 +548,28 @@ test_eviction(void)
 	T_INT(st.evicted, 2);
 	rules_engine_free(e);
 	rules_free(rs);
+
+	/* a group used since the sweep last passed gets a second chance:
+	 * 1 is the oldest but was used, so 2 goes */
+	rs = parse("rule th\n" HDR " match true\n threshold 3 within 1h "
+	    "by ip\nend\n");
+	e = engine(rs, &c, 3);
+	feed(e, 0, "ip", "1", NULL);
+	feed(e, 1, "ip", "2", NULL);
+	feed(e, 2, "ip", "3", NULL);
+	feed(e, 3, "ip", "1", NULL);	/* 1 used */
+	feed(e, 4, "ip", "4", NULL);	/* the cap: 2 goes, not 1 */
+	rules_stats(e, &st);
+	T_INT(st.evicted, 1);
+	feed(e, 5, "ip", "1", NULL);	/* its third: fires */
+	T_INT(c.n, 1);
+	feed(e, 6, "ip", "3", NULL);	/* 3 kept: its second */
+	feed(e, 7, "ip", "3", NULL);	/* third */
+	T_INT(c.n, 2);
+	rules_stats(e, &st);
+	T_INT(st.evicted, 1);
+	rules_engine_free(e);
+	rules_free(rs);
 }
 
 static const char staterules[] =
