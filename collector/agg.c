@@ -18,6 +18,7 @@
 #include "block.h"
 #include "decode.h"
 #include "err.h"
+#include "fname.h"
 #include "json.h"
 #include "placement.h"
 #include "store.h"
@@ -322,6 +323,7 @@ struct run {
 	int			 metaok;
 	struct placement_cache	 pcache;
 	int			 vm;	/* the query or field reads VM fields */
+	const char		*field;	/* rq->field, as fname knows it */
 	struct record		 ev;
 };
 
@@ -391,8 +393,8 @@ decode_cand(struct run *ru, const struct cand *cd)
 			continue;
 		v = "";
 		vl = 0;
-		if (rq->field != NULL &&
-		    (v = record_get(&ru->ev, rq->field, &vl)) == NULL)
+		if (ru->field != NULL &&
+		    (v = record_get(&ru->ev, ru->field, &vl)) == NULL)
 			continue;
 		if (vl <= KEYS_VALUE_MAX) {	/* as indexed */
 			for (k = 0; k < vl; k++)
@@ -531,6 +533,9 @@ run_prepare(struct run *ru, int *indexed)
 
 	if ((r = cand_plan(&ru->plan, ru->rq->q)) != 0)
 		return r;
+	/* found by address on every event, without the table's lock */
+	ru->field = ru->rq->field != NULL ? fname_canon_known(ru->rq->field) :
+	    NULL;
 	ru->vm = (ru->rq->field != NULL && (strncmp(ru->rq->field, "vm.", 3) ==
 	    0 || strcmp(ru->rq->field, "hypervisor.name") == 0)) ||
 	    (ru->rq->q != NULL && (query_uses_field(ru->rq->q, "vm.") ||

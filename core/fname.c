@@ -87,9 +87,12 @@ in_pool(uintptr_t a)
 	return a - (uintptr_t)pool < POOL;
 }
 
-/* The number of name and its copy in the pool (*canon, may be NULL). */
+/*
+ * The number of name and its copy in the pool (*canon, may be NULL); a
+ * name not in the table is added when add is set.
+ */
 static uint32_t
-lookup(const char *name, const char **canon)
+lookup(const char *name, const char **canon, int add)
 {
 	uint64_t	 h = 0xcbf29ce484222325ULL;
 	size_t		 n, slot;
@@ -106,7 +109,7 @@ lookup(const char *name, const char **canon)
 		if (strcmp(names[id], name) == 0)
 			goto out;
 	id = FNAME_NONE;
-	if (nnames < FNAME_MAX && n + 1 <= POOL - pooll) {
+	if (add && nnames < FNAME_MAX && n + 1 <= POOL - pooll) {
 		memcpy(pool + pooll, name, n + 1);
 		id = ++nnames;
 		names[id] = pool + pooll;
@@ -120,8 +123,8 @@ lookup(const char *name, const char **canon)
 	return id;
 }
 
-uint32_t
-fname_id(const char *name)
+static uint32_t
+get(const char *name, int add)
 {
 	uintptr_t	a = (uintptr_t)name;
 	size_t		slot = (size_t)((a * 0x9e3779b97f4a7c15ULL) >> 54) %
@@ -134,7 +137,8 @@ fname_id(const char *name)
 		if (cache[slot].p == name)
 			return cache[slot].id;
 	pthread_once(&once, find_ro);
-	id = lookup(name, NULL);
+	/* the program's literals are a bounded set: always numbered */
+	id = lookup(name, NULL, add || is_ro(a));
 	if (id == FNAME_NONE || !(in_pool(a) || is_ro(a)))
 		return id;
 	if (ncache >= CACHE / 4 * 3) {
@@ -148,11 +152,32 @@ fname_id(const char *name)
 	return id;
 }
 
+uint32_t
+fname_id(const char *name)
+{
+	return get(name, 1);
+}
+
+uint32_t
+fname_find(const char *name)
+{
+	return get(name, 0);
+}
+
 const char *
 fname_canon(const char *name)
 {
 	const char *c = name;
 
-	(void)lookup(name, &c);
+	(void)lookup(name, &c, 1);
+	return c;
+}
+
+const char *
+fname_canon_known(const char *name)
+{
+	const char *c = name;
+
+	(void)lookup(name, &c, 0);
 	return c;
 }

@@ -20,6 +20,13 @@
 
 /* The number of name (1..FNAME_MAX), or FNAME_NONE when the table is full. */
 uint32_t	fname_id(const char *name);
+/*
+ * The same without adding a name from the heap or the stack to the
+ * table: FNAME_NONE for such a name it does not hold.  For lookups: a
+ * field appended to a record got its number from fname_id, so a name not
+ * in the table has none.  (String literals are added: a bounded set.)
+ */
+uint32_t	fname_find(const char *name);
 
 /*
  * The table's own copy of name, which lives as long as the process and
@@ -27,6 +34,9 @@ uint32_t	fname_id(const char *name);
  * For names kept on the heap and looked up often.
  */
 const char	*fname_canon(const char *name);
+/* The same, but only for a name the table already holds (else name):
+ * for names typed by users (queries), which should not fill it. */
+const char	*fname_canon_known(const char *name);
 
 /* Names a and b, with their fname_id numbers, are the same. */
 static inline int

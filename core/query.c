@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "fname.h"
 #include "record.h"
 #include "query.h"
 
@@ -445,6 +446,8 @@ parse_field(struct parser *p, size_t flen, int *out)
 	n = &q->n[id];
 	if ((n->field = arena_put(p, fname, flen)) == NULL)
 		return perr(p, ERR_INTERNAL, p->pos, "arena overflow");
+	/* a name events have: its table copy, found by address */
+	n->field = fname_canon_known(n->field);
 	p->pos = vpos;
 	if (p->s[vpos] == '"') {
 		if ((r = decode_quoted(p, &n->s, &n->len)) != 0)

@@ -143,7 +143,7 @@ record_get_id(const struct record *ev, const char *name, uint32_t id,
 const char *
 record_get(const struct record *ev, const char *name, size_t *len)
 {
-	return record_get_id(ev, name, fname_id(name), len);
+	return record_get_id(ev, name, fname_find(name), len);
 }
 
 void

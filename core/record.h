@@ -39,8 +39,8 @@ struct record {
 	int			nfields;
 	/* finding a field by its name's number: pos[id % 64] is 1 + the
 	 * index of the first field appended with such a number (0: none);
-	 * a bit in coll says another number shares the slot, or (bit 0)
-	 * that a field has none, so look through all */
+	 * a bit in coll says another number shares the slot, so look
+	 * through all (fields without a number are only found that way) */
 	uint8_t			pos[64];
 	uint64_t		coll;
 	struct record_field	f[REC_FIELDS_MAX];

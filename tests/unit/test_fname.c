@@ -76,6 +76,20 @@ main(void)
 	T_OK(c2 == c);
 	free(h2);
 
+	/* lookups do not add a name from the heap; literals they do */
+	T_OK((h = strdup("never.seen.before")) != NULL);
+	T_INT(fname_find(h), FNAME_NONE);
+	T_OK(fname_canon_known(h) == h);
+	T_INT(fname_find(h), FNAME_NONE);
+	id = fname_id(h);
+	T_OK(id != FNAME_NONE);
+	T_INT(fname_find(h), id);
+	T_OK(fname_canon_known(h) != h);
+	T_STR(fname_canon_known(h), "never.seen.before");
+	free(h);
+	T_OK(fname_find("a.literal.name") != FNAME_NONE);
+	T_INT(fname_find("a.literal.name"), fname_id("a.literal.name"));
+
 	/* another thread, its own cache: the same numbers */
 	T_INT(pthread_create(&t, NULL, other_thread, NULL), 0);
 	T_INT(pthread_join(t, NULL), 0);
