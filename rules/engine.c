@@ -442,9 +442,12 @@ arm(struct rules_engine *e, const struct rule *r, const struct record *ev,
 		return;		/* late or replayed: no false silence */
 	h = group_hash(r->index, G_WIN, e->gk.s, e->gk.len);
 	if ((g = group_find(e, r->index, G_WIN, &e->gk, h)) == NULL) {
-		if ((g = group_new(e, r->index, G_WIN, &e->gk, h)) == NULL ||
-		    group_reserve(g, 1, 0) != 0)
+		if ((g = group_new(e, r->index, G_WIN, &e->gk, h)) == NULL)
 			return;
+		if (group_reserve(g, 1, 0) != 0) {
+			group_drop(e, g);	/* no empty group left behind */
+			return;
+		}
 		g->first_us = ev->ts_us;
 		g->refs[0] = *ref;
 		g->n = 1;
