@@ -186,13 +186,25 @@ log_flush(struct alertout *ao)
 			log_warn("alert-log %s", ao->c.log_path);
 			goto out;
 		}
+		ao->logcut = 0;		/* a new file */
 	}
+	/* a write cut short last time left half a line: end it first, so
+	 * that the next line is whole */
+	if (ao->logcut && write(ao->logfd, "\n", 1) == 1)
+		ao->logcut = 0;
 	/* O_APPEND: each write lands whole at the end */
 	while (left > 0) {
 		if ((w = write(ao->logfd, p, left)) == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			STAT_ADD(ao, log_errors, ao->logn);
+			/* the lines not wholly written count as errors */
+			uint64_t lost = 0;
+
+			for (size_t k = 0; k < left; k++)
+				lost += p[k] == '\n';
+			STAT_ADD(ao, logged, ao->logn - lost);
+			STAT_ADD(ao, log_errors, lost);
+			ao->logcut = left < ao->logb.len && p[-1] != '\n';
 			log_warn("alert-log %s: write", ao->c.log_path);
 			goto out;
 		}

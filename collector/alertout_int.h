@@ -81,6 +81,7 @@ struct alertout {
 	ino_t			 logino;
 	struct buf		 logb;		/* lines of one wake, unwritten */
 	uint64_t		 logn;
+	int			 logcut;	/* the last write ended mid-line */
 	struct xout		 x[ALERTOUT_OUTPUTS_MAX];
 	LIST_HEAD(, child)	 children;
 	int			 nchildren, xnext;
