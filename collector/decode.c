@@ -66,7 +66,7 @@ decode_indexed_id(const char *field, uint32_t id)
 int
 decode_indexed(const char *field)
 {
-	return decode_indexed_id(field, fname_id(field));
+	return decode_indexed_id(field, fname_find(field));
 }
 
 int
