@@ -82,12 +82,25 @@ stop_pid() {
 	done
 	if alive "$_p"; then
 		say "$TEST_NAME: pid $_p ignored SIGTERM, sending SIGKILL" >&2
+		proc_diag "$_p" >&2
 		kill -KILL "$_p" 2>/dev/null
 		wait "$_p" 2>/dev/null
 		return 1
 	fi
 	wait "$_p" 2>/dev/null
 	return 0
+}
+
+# proc_diag PID: each thread's name, state and kernel wait channel (and
+# kernel stack where readable), to tell a stuck process from a busy one.
+proc_diag() {
+	for _d in /proc/"$1"/task/*; do
+		[ -r "$_d/stat" ] || continue
+		say "#   thread $(cat "$_d/comm" 2>/dev/null): state \
+$(sed 's/.*) //; s/ .*//' "$_d/stat" 2>/dev/null), wchan \
+$(cat "$_d/wchan" 2>/dev/null)"
+		sed -n '1,6s/^/#     /p' "$_d/stack" 2>/dev/null
+	done
 }
 
 kill_pid() {
@@ -126,6 +139,7 @@ test_cleanup() {
 			say "--- last lines of $_f"
 			tail -n 15 "$_f" | sed 's/^/    /'
 		done
+		[ -s "$T/failures" ] && cat "$T/failures"
 		say "$TEST_NAME: kept $T"
 	fi
 	[ "$test_failed" -eq 0 ] && exit 0
@@ -165,6 +179,11 @@ test_expect_success() {
 		if [ -s "$_out" ]; then
 			say "# output ($_out):"
 			tail -n 30 "$_out" | sed 's/^/#  /'
+			# again at the very end, where a cut output keeps it
+			{
+				say "--- output of test $test_count, last lines"
+				tail -n 12 "$_out" | sed 's/^/    /'
+			} >>"$T/failures"
 		fi
 	fi
 	return 0
@@ -317,6 +336,7 @@ start_collector() {
 	done
 	say "start_collector: no 'listening on' after 10 s:" >&2
 	tail -n 20 "$T/collector.log" >&2
+	proc_diag "$COLLECTOR_PID" >&2
 	return 1
 }
 
