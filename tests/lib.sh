@@ -341,12 +341,32 @@ start_collector() {
 }
 
 # stop_collector: SIGTERM and wait (SIGKILL after 10 s, which fails).
+# A collector that has logged "stopped" has closed and synced everything
+# and only has _exit(2) left: if the kernel is slow to finish that exit
+# (seen once in CI, cause unknown), its threads are shown and it gets
+# 30 s more before the SIGKILL.
 stop_collector() {
 	[ -n "$COLLECTOR_PID" ] || return 0
-	stop_pid "$COLLECTOR_PID" 10
-	_rc=$?
+	_p=$COLLECTOR_PID
 	COLLECTOR_PID=
-	return $_rc
+	alive "$_p" || { wait "$_p" 2>/dev/null; return 0; }
+	kill -TERM "$_p" 2>/dev/null
+	_n=100
+	while [ "$_n" -gt 0 ] && alive "$_p"; do
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	if alive "$_p" && grep -q "vigil-collector\[$_p\] info: stopped\$" \
+	    "$T/collector.log"; then
+		say "stop_collector: pid $_p logged 'stopped' but has not exited after 10 s:" >&2
+		proc_diag "$_p" >&2
+		_n=300
+		while [ "$_n" -gt 0 ] && alive "$_p"; do
+			sleep 0.1
+			_n=$((_n - 1))
+		done
+	fi
+	stop_pid "$_p" 0
 }
 
 # collector_alive: the collector started above is still running.
