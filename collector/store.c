@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "log.h"
 #include "placement.h"
+#include "predecode.h"
 #include "store.h"
 
 struct store {
@@ -1039,8 +1040,8 @@ anames_flush(struct store_txn *t)
 /* Encode events [from, from+n) of the batch (sequence first) as a block. */
 static int
 txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
-    struct bufr *evr, uint32_t n, int64_t recv_us, int32_t tzoff,
-    const struct stream_meta *meta)
+    struct bufr *evr, struct predecode_cur *pc, uint32_t n, int64_t recv_us,
+    int32_t tzoff, const struct stream_meta *meta)
 {
 	struct blockref		ref = { stream, first };
 	struct decode_ctx	ctx;
@@ -1090,7 +1091,10 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		}
 		if ((r = proto_batch_iter(evr, &pe)) != 0)
 			goto out;
-		decode_event(&ctx, pe.line, pe.linelen, pe.read_us, ev);
+		if (pc == NULL || predecode_next(pc, pe.line, pe.linelen,
+		    pe.read_us, recv_us, ev) != 0)
+			decode_event(&ctx, pe.line, pe.linelen, pe.read_us,
+			    ev);
 		/* placement facts land in the same synced write */
 		nf = placement_facts(ev, meta->sender, t->facts,
 		    PLACE_FACTS_MAX);
@@ -1208,6 +1212,17 @@ store_txn_add(struct store_txn *t, uint32_t stream,
     const struct proto_batch *b, int64_t recv_us, int32_t tzoff,
     uint32_t *stored, uint32_t *dups, uint64_t *gap)
 {
+	return store_txn_add_decoded(t, stream, b, NULL, 0, recv_us, tzoff,
+	    stored, dups, gap);
+}
+
+int
+store_txn_add_decoded(struct store_txn *t, uint32_t stream,
+    const struct proto_batch *b, const void *pre, size_t prelen,
+    int64_t recv_us, int32_t tzoff, uint32_t *stored, uint32_t *dups,
+    uint64_t *gap)
+{
+	struct predecode_cur	pcur, *pc = NULL;
 	struct stream_meta	meta;
 	struct proto_event	pe;
 	struct bufr		evr;
@@ -1231,10 +1246,17 @@ store_txn_add(struct store_txn *t, uint32_t stream,
 		return 0;
 	}
 	bufr_init(&evr, b->events, b->eventslen);
+	if (pre != NULL) {
+		predecode_cur_init(&pcur, pre, prelen);
+		pc = &pcur;
+	}
 	skip = first < next ? (uint32_t)(next - first) : 0;
-	for (n = 0; n < skip; n++)
+	for (n = 0; n < skip; n++) {
 		if ((r = proto_batch_iter(&evr, &pe)) != 0)
 			return r;
+		if (pc != NULL && predecode_skip(pc) != 0)
+			pc = NULL;
+	}
 	*dups = skip;
 	first += skip;
 	if (first > next) {
@@ -1249,8 +1271,8 @@ store_txn_add(struct store_txn *t, uint32_t stream,
 	left = b->count - skip;
 	while (left > 0) {
 		n = left > BLOCK_MAX_EVENTS ? BLOCK_MAX_EVENTS : left;
-		if ((r = txn_block(t, stream, first, &evr, n, recv_us, tzoff,
-		    &meta)) != 0)
+		if ((r = txn_block(t, stream, first, &evr, pc, n, recv_us,
+		    tzoff, &meta)) != 0)
 			return r;
 		first += n;
 		left -= n;

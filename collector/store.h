@@ -72,6 +72,16 @@ int	store_txn_add(struct store_txn *, uint32_t stream,
 	    const struct proto_batch *, int64_t recv_us, int32_t tzoff,
 	    uint32_t *stored, uint32_t *dups, uint64_t *gap);
 /*
+ * The same with the batch's events already decoded and packed in
+ * pre[0..prelen) (predecode_batch, same receive time and zone; NULL:
+ * decode here).  Should a packed record not fit its line, that event is
+ * decoded here instead.
+ */
+int	store_txn_add_decoded(struct store_txn *, uint32_t stream,
+	    const struct proto_batch *, const void *pre, size_t prelen,
+	    int64_t recv_us, int32_t tzoff, uint32_t *stored, uint32_t *dups,
+	    uint64_t *gap);
+/*
  * Record a gap the shipper reported (its spool dropped events): the
  * sequences not yet stored in first..last (and any before first that
  * never arrived) are a gap, *gfirst..+*gn, and the stream continues

@@ -101,6 +101,7 @@ wjob_free(struct wjob *j)
 	if (j == NULL)
 		return;
 	free(j->payload);
+	free(j->pre);
 	free(j);
 }
 
@@ -330,8 +331,9 @@ run_job(struct writer *w, struct wjob *j)
 			    j->gap.reason, j->gap.reasonlen, j->recv_us);
 		}
 	} else {
-		j->status = store_txn_add(w->txn, j->stream, &j->batch,
-		    j->recv_us, j->tzoff, &j->stored, &j->dups, &j->gapn);
+		j->status = store_txn_add_decoded(w->txn, j->stream, &j->batch,
+		    j->pre, j->prelen, j->recv_us, j->tzoff, &j->stored,
+		    &j->dups, &j->gapn);
 		if (j->status == 0 && j->gapn > 0)
 			gap_event(w, j->stream, j->batch.first_seq - j->gapn,
 			    j->batch.first_seq - 1, "missing", 7, j->recv_us);

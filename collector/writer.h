@@ -30,6 +30,8 @@ struct wjob {
 	uint8_t			*payload;	/* copy of the frame payload */
 	size_t			 plen;
 	struct proto_batch	 batch;		/* points into payload */
+	uint8_t			*pre;		/* batch decoded ahead (see */
+	size_t			 prelen;	/* predecode.h), or NULL */
 	struct proto_gap	 gap;		/* points into payload */
 	int64_t			 recv_us;
 	int32_t			 tzoff;
