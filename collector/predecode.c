@@ -43,7 +43,7 @@ predecode_pack(struct buf *out, const struct record *ev, const char *raw,
 {
 	const struct record_field	*f;
 	size_t				 need = HEAD, at;
-	uint32_t			 w, off, where;
+	uint32_t			 w, off, where[REC_FIELDS_MAX];
 	uint16_t			 nf = (uint16_t)ev->nfields;
 	uintptr_t			 np;
 	int				 i;
@@ -52,9 +52,9 @@ predecode_pack(struct buf *out, const struct record *ev, const char *raw,
 		f = &ev->f[i];
 		if (f->len > LEN_MASK)
 			return ERR_TOOBIG;
-		where = placement_of(f, raw, rawlen);
-		need += FHEAD + (where == IN_RAW ? 4 : where == IS_NULL ? 0 :
-		    f->len);
+		where[i] = placement_of(f, raw, rawlen);
+		need += FHEAD + (where[i] == IN_RAW ? 4 : where[i] == IS_NULL ?
+		    0 : f->len);
 	}
 	if (need - 4 > UINT32_MAX || buf_reserve(out, need) != 0)
 		return ERR_TOOBIG;
@@ -67,18 +67,17 @@ predecode_pack(struct buf *out, const struct record *ev, const char *raw,
 	at += HEAD;
 	for (i = 0; i < ev->nfields; i++) {
 		f = &ev->f[i];
-		where = placement_of(f, raw, rawlen);
 		np = (uintptr_t)f->name;
-		w = (uint32_t)f->len | where;
+		w = (uint32_t)f->len | where[i];
 		memcpy(out->d + at, &np, sizeof(np));
 		memcpy(out->d + at + sizeof(np), &f->id, 4);
 		memcpy(out->d + at + sizeof(np) + 4, &w, 4);
 		at += FHEAD;
-		if (where == IN_RAW) {
-			off = (uint32_t)(f->val - raw);
+		if (where[i] == IN_RAW) {
+			off = (uint32_t)((uintptr_t)f->val - (uintptr_t)raw);
 			memcpy(out->d + at, &off, 4);
 			at += 4;
-		} else if (where == 0) {
+		} else if (where[i] == 0) {
 			memcpy(out->d + at, f->val, f->len);
 			at += f->len;
 		}
