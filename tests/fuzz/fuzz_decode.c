@@ -1,16 +1,47 @@
 /*
  * fuzz_decode.c -- libFuzzer target for collector/decode.c: decode_event
  * of the input as a line of each stream type, checking that every field
- * points into the line or the event's scratch space.
+ * points into the line or the event's scratch space, and that the record
+ * packed and unpacked again (collector/predecode.c) is the same record.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "decode.h"
+#include "predecode.h"
 #include "record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* ev packed and unpacked is ev again, or abort */
+static void
+check_pack(const struct record *ev, const char *s, size_t size)
+{
+	static struct record	 u;
+	struct predecode_cur	 c;
+	struct buf		 b;
+	int			 k;
+
+	buf_init(&b, 0);
+	if (predecode_pack(&b, ev, s, size) != 0)
+		abort();
+	predecode_cur_init(&c, b.d, b.len);
+	if (predecode_next(&c, s, size, ev->read_us, ev->recv_us, &u) != 0 ||
+	    u.ts_us != ev->ts_us || u.flags != ev->flags ||
+	    u.nfields != ev->nfields || u.coll != ev->coll ||
+	    memcmp(u.pos, ev->pos, sizeof(u.pos)) != 0)
+		abort();
+	for (k = 0; k < ev->nfields; k++)
+		if (u.f[k].name != ev->f[k].name || u.f[k].id != ev->f[k].id ||
+		    u.f[k].len != ev->f[k].len ||
+		    (u.f[k].val == NULL) != (ev->f[k].val == NULL) ||
+		    (ev->f[k].len > 0 &&
+		    memcmp(u.f[k].val, ev->f[k].val, ev->f[k].len) != 0))
+			abort();
+	buf_clear(&b);
+}
 
 static const char *const types[] = { "syslog", "auth", "kern", "audit",
 	"libvirt", NULL };
@@ -42,6 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strlen(v) != n)	/* a static string */
 				abort();
 		}
+		check_pack(&ev, s, size);
 	}
 	return 0;
 }
