@@ -36,6 +36,8 @@ LTO	?= -flto=auto
 else
 LTO	?=
 endif
+# gcc-ar loads gcc's LTO plugin, which an archive of LTO objects needs
+ARCHIVE	:= $(if $(LTO),gcc-ar,ar)
 CFLAGS	+= $(OPT) $(LTO) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
 	-iquote core -iquote collector -iquote shipper -iquote rules $(SANFLAGS) \
 	-DRULES_PACK_DIR='"$(PREFIX)/share/vigil/rules"' \
@@ -72,13 +74,13 @@ $(O)/%.o: %.c
 
 $(CORE_LIB): $(patsubst %.c,$(O)/%.o,$(CORE_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(ARCHIVE) rcs $@ $^
 $(COLL_LIB): $(patsubst %.c,$(O)/%.o,$(COLL_SRC) $(RULE_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^ $(if $^,,/dev/null)
+	rm -f $@ && $(ARCHIVE) rcs $@ $^ $(if $^,,/dev/null)
 $(SHIP_LIB): $(patsubst %.c,$(O)/%.o,$(SHIP_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(ARCHIVE) rcs $@ $^
 
 $(BIN)/vigil-collector: $(O)/collector/main.o $(COLL_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)

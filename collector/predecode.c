@@ -5,6 +5,7 @@
  * One packed record, in host byte order (it never leaves the process):
  *
  *	u32 size of the rest   i64 ts_us   u32 flags   u16 nfields
+ *	u16 scratch bytes used
  *	per field: name pointer, u32 name number, u32 length word, then
  *	    a u32 offset into the raw line (IN_RAW) or the value's bytes
  *
@@ -21,7 +22,7 @@
 #define IS_NULL		0x40000000u	/* value pointer was NULL */
 #define LEN_MASK	0x3fffffffu
 
-#define HEAD		(4 + 8 + 4 + 2)
+#define HEAD		(4 + 8 + 4 + 2 + 2)
 #define FHEAD		(sizeof(uintptr_t) + 4 + 4)
 
 /* Where a value goes: 0 copied, IN_RAW, IS_NULL. */
@@ -45,9 +46,12 @@ predecode_pack(struct buf *out, const struct record *ev, const char *raw,
 	size_t				 need = HEAD, at;
 	uint32_t			 w, off, where[REC_FIELDS_MAX];
 	uint16_t			 nf = (uint16_t)ev->nfields;
+	uint16_t			 sl = (uint16_t)ev->scratchlen;
 	uintptr_t			 np;
 	int				 i;
 
+	if (ev->scratchlen > UINT16_MAX)
+		return ERR_TOOBIG;
 	for (i = 0; i < ev->nfields; i++) {
 		f = &ev->f[i];
 		if (f->len > LEN_MASK)
@@ -64,6 +68,7 @@ predecode_pack(struct buf *out, const struct record *ev, const char *raw,
 	memcpy(out->d + at + 4, &ev->ts_us, 8);
 	memcpy(out->d + at + 12, &ev->flags, 4);
 	memcpy(out->d + at + 16, &nf, 2);
+	memcpy(out->d + at + 18, &sl, 2);
 	at += HEAD;
 	for (i = 0; i < ev->nfields; i++) {
 		f = &ev->f[i];
@@ -135,7 +140,7 @@ predecode_next(struct predecode_cur *c, const char *raw, size_t rawlen,
 	const char	*name, *val;
 	uintptr_t	 np;
 	uint32_t	 w, id, len, off;
-	uint16_t	 nf;
+	uint16_t	 nf, sl;
 
 	if (predecode_skip(c) != 0)
 		return ERR_RANGE;
@@ -148,6 +153,10 @@ predecode_next(struct predecode_cur *c, const char *raw, size_t rawlen,
 	memcpy(&ev->ts_us, p + 4, 8);
 	memcpy(&ev->flags, p + 12, 4);
 	memcpy(&nf, p + 16, 2);
+	memcpy(&sl, p + 18, 2);
+	/* the scratch space the decoders used stays used (its bytes are in
+	 * the packed record), so later additions have the same room */
+	ev->scratchlen = sl < REC_SCRATCH ? sl : REC_SCRATCH;
 	p += HEAD;
 	while (nf-- > 0) {
 		if ((size_t)(end - p) < FHEAD)

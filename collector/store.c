@@ -114,6 +114,7 @@ struct store_txn {
 	size_t			 ninh, capinh;
 	uint64_t		 inh_commit;
 	size_t			 nevents;
+	uint64_t		 unpacked, decoded;	/* events, ever */
 	struct buf		 key, val, pk;
 	/* postings of the whole transaction */
 	struct pterm		*terms;
@@ -1091,10 +1092,14 @@ txn_block(struct store_txn *t, uint32_t stream, uint64_t first,
 		}
 		if ((r = proto_batch_iter(evr, &pe)) != 0)
 			goto out;
-		if (pc == NULL || predecode_next(pc, pe.line, pe.linelen,
-		    pe.read_us, recv_us, ev) != 0)
+		if (pc != NULL && predecode_next(pc, pe.line, pe.linelen,
+		    pe.read_us, recv_us, ev) == 0)
+			t->unpacked++;
+		else {
 			decode_event(&ctx, pe.line, pe.linelen, pe.read_us,
 			    ev);
+			t->decoded++;
+		}
 		/* placement facts land in the same synced write */
 		nf = placement_facts(ev, meta->sender, t->facts,
 		    PLACE_FACTS_MAX);
@@ -1205,6 +1210,14 @@ txn_jump(struct store_txn *t, uint32_t stream, uint64_t from, uint64_t to,
 	be64_put(gv + 8, to - from + 1);
 	wb_put(t, &t->key, gv, sizeof(gv));
 	return 0;
+}
+
+void
+store_txn_decodes(const struct store_txn *t, uint64_t *unpacked,
+    uint64_t *decoded)
+{
+	*unpacked = t->unpacked;
+	*decoded = t->decoded;
 }
 
 int

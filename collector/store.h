@@ -81,6 +81,9 @@ int	store_txn_add_decoded(struct store_txn *, uint32_t stream,
 	    const struct proto_batch *, const void *pre, size_t prelen,
 	    int64_t recv_us, int32_t tzoff, uint32_t *stored, uint32_t *dups,
 	    uint64_t *gap);
+/* Events this transaction object ever took packed, and decoded itself. */
+void	store_txn_decodes(const struct store_txn *, uint64_t *unpacked,
+	    uint64_t *decoded);
 /*
  * Record a gap the shipper reported (its spool dropped events): the
  * sequences not yet stored in first..last (and any before first that

@@ -31,6 +31,7 @@ check_pack(const struct record *ev, const char *s, size_t size)
 	if (predecode_next(&c, s, size, ev->read_us, ev->recv_us, &u) != 0 ||
 	    u.ts_us != ev->ts_us || u.flags != ev->flags ||
 	    u.nfields != ev->nfields || u.coll != ev->coll ||
+	    u.scratchlen != ev->scratchlen ||
 	    memcmp(u.pos, ev->pos, sizeof(u.pos)) != 0)
 		abort();
 	for (k = 0; k < ev->nfields; k++)

@@ -7,7 +7,8 @@
  * the cursor skips and stops at the end and at a cut; and a store written
  * from packed records holds byte for byte what one written by decoding in
  * the writer holds, also when a batch repeats events already stored and
- * when the packed form is cut short (the writer decodes the rest).
+ * when the packed form is cut short (the writer decodes the rest), and the
+ * writer did take the packed records.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -116,6 +117,7 @@ same_record(const struct record *a, const struct record *b)
 	    a->read_us != b->read_us || a->flags != b->flags ||
 	    a->raw != b->raw || a->rawlen != b->rawlen ||
 	    a->nfields != b->nfields || a->coll != b->coll ||
+	    a->scratchlen != b->scratchlen ||
 	    memcmp(a->pos, b->pos, sizeof(a->pos)) != 0)
 		return 0;
 	for (i = 0; i < a->nfields; i++) {
@@ -318,6 +320,19 @@ fill(char *dir, int how)
 			T_INT(store_txn_commit(t, err, sizeof(err)), 0);
 	}
 	T_INT(store_txn_commit(t, err, sizeof(err)), 0);
+	{
+		uint64_t up, dec;
+
+		/* packed records were used, but for the cut batch's tail */
+		store_txn_decodes(t, &up, &dec);
+		if (how) {
+			T_OK(up > (uint64_t)nlines / 2);
+			T_OK(dec > 100 && dec < 500);
+		} else {
+			T_INT(up, 0);
+			T_OK(dec >= (uint64_t)nlines);
+		}
+	}
 	store_txn_free(t);
 	buf_clear(&ev);
 	buf_clear(&pre);
