@@ -50,6 +50,10 @@ static const struct total {
 	    "collector." },
 	{ "vigil_commits_total", "counter", C(commits),
 	    "Synced writes to the store." },
+	{ "vigil_writer_decoded_total", "counter", C(writer_decoded),
+	    "Events the writer thread decoded itself: the collector's own, "
+	    "and any that came without their records decoded on the event "
+	    "loop (normally none)." },
 	{ "vigil_acks_total", "counter", C(acks),
 	    "ACK frames sent to shippers." },
 	{ "vigil_protocol_errors_total", "counter", C(proto_errors),

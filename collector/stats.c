@@ -186,6 +186,7 @@ stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
 	json_key_int(&j, "duplicates", (int64_t)tot.dups);
 	json_key_int(&j, "gaps", (int64_t)tot.gaps);
 	json_key_int(&j, "commits", (int64_t)tot.commits);
+	json_key_int(&j, "writer_decoded", (int64_t)tot.writer_decoded);
 	json_key_int(&j, "acks", (int64_t)tot.acks);
 	json_key_int(&j, "tls_refused", (int64_t)tot.tls_refused);
 	json_key(&j, "tls_refused_by_reason");

@@ -28,6 +28,8 @@ struct stats_totals {
 	uint64_t	dups;		/* duplicates absorbed */
 	uint64_t	gaps;		/* missing sequences */
 	uint64_t	commits;	/* synced writes */
+	uint64_t	writer_decoded;	/* events decoded by the writer, not
+					 * ahead on the event loop */
 	uint64_t	acks;
 	uint64_t	tls_refused;
 	uint64_t	tls_refused_by[TLSR_MAX];	/* enum tls_refusal */

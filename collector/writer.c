@@ -331,9 +331,15 @@ run_job(struct writer *w, struct wjob *j)
 			    j->gap.reason, j->gap.reasonlen, j->recv_us);
 		}
 	} else {
+		uint64_t up, d0, d1;
+
+		store_txn_decodes(w->txn, &up, &d0);
 		j->status = store_txn_add_decoded(w->txn, j->stream, &j->batch,
 		    j->pre, j->prelen, j->recv_us, j->tzoff, &j->stored,
 		    &j->dups, &j->gapn);
+		store_txn_decodes(w->txn, &up, &d1);
+		if (d1 > d0)
+			STATS_ADD(writer_decoded, (int64_t)(d1 - d0));
 		if (j->status == 0 && j->gapn > 0)
 			gap_event(w, j->stream, j->batch.first_seq - j->gapn,
 			    j->batch.first_seq - 1, "missing", 7, j->recv_us);

@@ -88,7 +88,9 @@ test_expect_success 'every message arrives over TCP exactly once' '
 	test "$(wc -l <"$T/tcp.json")" -eq "$N" &&
 	grep -o "rsmark[0-9]*" "$T/tcp.json" | sort -u | wc -l | grep -qx "$N" &&
 	grep -q "\"process.name\":\"sshd\"" "$T/tcp.json" &&
-	! grep -q "malformed" "$T/tcp.json"
+	! grep -q "malformed" "$T/tcp.json" &&
+	# syslog senders get their lines decoded on the event loop too
+	vigil_cli status --json | grep -q "\"writer_decoded\":0,"
 '
 
 test_expect_success 'a syslog sender without a certificate is refused' '

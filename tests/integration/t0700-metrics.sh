@@ -93,6 +93,7 @@ test_expect_success 'counters follow ingest' '
 	awk -v s="$seen" -v n="$now" "BEGIN { exit !(s > n - 60 && s <= n + 1) }" &&
 	test "$(value vigil_store_bytes)" -gt 0 &&
 	test "$(value vigil_sessions)" = 1 &&
+	test "$(value vigil_writer_decoded_total)" = 0 &&
 	wellformed
 '
 
@@ -111,6 +112,7 @@ test_expect_success 'metrics agree with vigil status --json' '
 	        ("events_received", "vigil_events_received_total"),
 	        ("duplicates", "vigil_duplicates_absorbed_total"),
 	        ("gaps", "vigil_gaps_total"),
+	        ("writer_decoded", "vigil_writer_decoded_total"),
 	        ("store_errors", "vigil_store_errors_total"),
 	        ("tls_refused", "vigil_tls_refused_total{reason=\"other\"}")):
 	    if js == "tls_refused":
