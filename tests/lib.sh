@@ -69,17 +69,22 @@ alive() {
 	return 0
 }
 
+# wait_gone PID SECONDS: poll until PID is gone, at most SECONDS.
+wait_gone() {
+	_wn=$(( $2 * 10 ))
+	while [ "$_wn" -gt 0 ] && alive "$1"; do
+		sleep 0.1
+		_wn=$((_wn - 1))
+	done
+}
+
 # stop_pid PID [SECONDS]: SIGTERM, wait up to SECONDS (default 5), then
 # SIGKILL.  Returns 1 if the process needed SIGKILL.
 stop_pid() {
 	_p=$1
-	_n=$(( ${2:-5} * 10 ))
 	alive "$_p" || { wait "$_p" 2>/dev/null; return 0; }
 	kill -TERM "$_p" 2>/dev/null
-	while [ "$_n" -gt 0 ] && alive "$_p"; do
-		sleep 0.1
-		_n=$((_n - 1))
-	done
+	wait_gone "$_p" "${2:-5}"
 	if alive "$_p"; then
 		say "$TEST_NAME: pid $_p ignored SIGTERM, sending SIGKILL" >&2
 		proc_diag "$_p" >&2
@@ -351,20 +356,12 @@ stop_collector() {
 	COLLECTOR_PID=
 	alive "$_p" || { wait "$_p" 2>/dev/null; return 0; }
 	kill -TERM "$_p" 2>/dev/null
-	_n=100
-	while [ "$_n" -gt 0 ] && alive "$_p"; do
-		sleep 0.1
-		_n=$((_n - 1))
-	done
+	wait_gone "$_p" 10
 	if alive "$_p" && grep -q "vigil-collector\[$_p\] info: stopped\$" \
 	    "$T/collector.log"; then
 		say "stop_collector: pid $_p logged 'stopped' but has not exited after 10 s:" >&2
 		proc_diag "$_p" >&2
-		_n=300
-		while [ "$_n" -gt 0 ] && alive "$_p"; do
-			sleep 0.1
-			_n=$((_n - 1))
-		done
+		wait_gone "$_p" 30
 	fi
 	stop_pid "$_p" 0
 }
