@@ -64,7 +64,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(O)/tests/replay_%,$(FUZZ_SRC))
 TOOLS	:= $(O)/tests/loadgen $(O)/tests/tamper $(O)/tests/faultproxy \
-	$(O)/tests/failwrite.so $(O)/tests/timeit
+	$(O)/tests/failwrite.so $(O)/tests/timeit $(O)/tests/acksink
 
 all: $(PROGS)
 

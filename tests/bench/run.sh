@@ -20,11 +20,13 @@
 #    grep over a flat file of exactly the same lines.
 # 4. Decoders: tests/bench/bench_decode.c, lines/s on one core.
 # 5. Shipper: BENCH_SHIP_LINES lines appended to a tailed file, lines/s
-#    until the collector stored them all (the collector's ingest sets
-#    that rate), and the shipper's own CPU seconds per million lines in
-#    that run (and the collector's), BENCH_ROUNDS rounds, the fastest
-#    shown; then 1,000 lines/s for BENCH_SHIP_SECONDS seconds: shipper
-#    CPU and RSS.
+#    until acksink (tests/tools/acksink.c: the protocol, every batch
+#    acknowledged at once, nothing stored) acknowledged them all: the
+#    shipper's own rate; then the same into a collector, until it stored
+#    them all (the collector's ingest sets that rate), with the shipper's
+#    and the collector's CPU seconds per million lines; BENCH_ROUNDS
+#    rounds, the fastest shown; then 1,000 lines/s for BENCH_SHIP_SECONDS
+#    seconds: shipper CPU and RSS.
 # Results also go to BENCH_OUT (default build/bench-results.txt).
 # BENCH_PARTS picks sections (default "ingest query decoders shipper").
 . "$(dirname "$0")/../lib.sh"
@@ -38,12 +40,13 @@
 : "${BENCH_PARTS:=ingest query decoders shipper}"
 : "${BENCH_ROUNDS:=3}"
 LOADGEN=$VIGIL_TESTBIN/loadgen
+ACKSINK=$VIGIL_TESTBIN/acksink
 TIMEIT=$VIGIL_TESTBIN/timeit
 TICKS=$(getconf CLK_TCK)
 RES=$T/results
 : >"$RES"
 
-for b_p in "$LOADGEN" "$TIMEIT" "$VIGIL_TESTBIN/bench_decode"; do
+for b_p in "$LOADGEN" "$ACKSINK" "$TIMEIT" "$VIGIL_TESTBIN/bench_decode"; do
 	[ -x "$b_p" ] || { say "bench: $b_p not built (make bench)"; exit 1; }
 done
 # the clock the query table rests on: 20 ms of sleep reads 20-200 ms
@@ -377,11 +380,44 @@ res "ship_coll_cpu_per_m_1_r$b_r" "$(awk -v a="$b_cc0" -v b="$b_cc1" \
     -v n="$BENCH_SHIP_LINES" 'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
 stop_shipper bigship
 rm -f "$T/ship.log"
+# the same lines into acksink, which acknowledges every batch at once and
+# stores nothing: what the shipper alone can tail and send
+say "shipper: $BENCH_SHIP_LINES lines into acksink (round $b_r)"
+b_port=$(free_port) || exit 1
+timeout 600 "$ACKSINK" -p "$b_port" -c "$T/ca/collector.crt" \
+    -k "$T/ca/collector.key" -a "$T/ca/ca.crt" -m "$BENCH_SHIP_LINES" \
+    >"$T/sink.out" 2>"$T/sink.err" &
+b_sink=$!
+remember "$b_sink" acksink
+wait_for "grep -q listening \"$T/sink.out\"" 10 || exit 1
+: >"$T/ship.log"
+rm -rf "$T/ship-bigship"
+SHIPPER_PORT=$b_port start_shipper bigship || exit 1
+sleep 1
+SP=$(shipper_pid bigship)
+b_c0=$(proc_cpu "$SP")
+b_t0=$(now)
+cat "$T/big.log" >>"$T/ship.log"
+if ! wait "$b_sink"; then
+	say "bench: acksink failed:"
+	cat "$T/sink.err"
+	exit 1
+fi
+b_s=$(elapsed "$b_t0")
+b_c1=$(proc_cpu "$SP")
+res "sink_eps_1_r$b_r" "$(awk -v n="$BENCH_SHIP_LINES" -v s="$b_s" \
+    'BEGIN { printf "%.0f", n / s }')"
+res "sink_hwm_1_r$b_r" "$(proc_hwm "$SP")"
+res "sink_cpu_per_m_1_r$b_r" "$(awk -v a="$b_c0" -v b="$b_c1" \
+    -v n="$BENCH_SHIP_LINES" 'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
+stop_shipper bigship
+rm -f "$T/ship.log"
 done
 rm -f "$T/big.log"
 # the fastest round (the same drift as for ingest) and its figures
 best ship 1 ship_eps ship_big_hwm ship_cpu_per_m ship_lines_per_cpu_s \
     ship_coll_cpu_per_m
+best sink 1 sink_eps sink_hwm sink_cpu_per_m
 
 say "shipper: 1,000 lines/s for $BENCH_SHIP_SECONDS s"
 "$LOADGEN" -o "$T/rate-src.log" -n 1 -m $((BENCH_SHIP_SECONDS * 1000)) \
@@ -490,6 +526,14 @@ table() {
 	done
 	echo
 	printf '%-34s %12s\n' "SHIPPER" ""
+	printf '%-34s %12s\n' "  lines/s tailed and shipped (best)" \
+	    "$(get sink_eps_1)"
+	printf '%-34s %s\n' "  each round" "$(get sink_rounds_1)"
+	printf '%-34s %12s\n' "  peak RSS MiB" "$(get sink_hwm_1)"
+	printf '%-34s %12s\n' "  shipper CPU s per 1M lines" \
+	    "$(get sink_cpu_per_m_1)"
+	echo "  (into acksink: every batch acknowledged at once, nothing"
+	echo "  stored; end to end into a collector:)"
 	printf '%-34s %12s\n' "  lines/s tailed and stored (best)" \
 	    "$(get ship_eps_1)"
 	printf '%-34s %s\n' "  each round" "$(get ship_rounds_1)"
