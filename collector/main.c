@@ -104,8 +104,9 @@ static const struct conf_opt opts[] = {
 	    "heartbeat interval asked of shippers; 3x silence drops" },
 	{ "max-sessions", CONF_INT, O(max_sessions), "1024", 1, 65536,
 	    "maximum concurrent shipper sessions" },
-	{ "session-queue", CONF_SIZE, O(session_queue), "16M", 65536,
-	    1LL << 32, "bytes a session may have waiting for storage" },
+	{ "session-queue", CONF_SIZE, O(session_queue), "48M", 65536,
+	    1LL << 32, "bytes a session may have waiting for storage: its "
+	    "batches and their decoded records" },
 	{ "write-buffer", CONF_SIZE, O(write_buffer), "32M", 1 << 20,
 	    1LL << 32, "LevelDB write buffer" },
 	{ "tz-offset", CONF_DURATION, O(tz_offset), "0", -86400, 86400,

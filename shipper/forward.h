@@ -18,8 +18,13 @@
 #define FORWARD_HEARTBEAT_SEC	30	/* when WELCOME says 0 */
 #define FORWARD_OUT_MAX		(128u * 1024)	/* queued for the socket */
 #define FORWARD_BATCH_BYTES	(1024u * 1024)
-/* sent lines waiting for their ACK (32 batches of the default size) */
-#define FORWARD_INFLIGHT_MAX	32768
+/*
+ * sent lines waiting for their ACK (64 batches of the default size): more
+ * than the collector commits in three rounds (16,384 lines each), so that
+ * while one round commits and the next is prepared, the third is already
+ * on its way and being decoded
+ */
+#define FORWARD_INFLIGHT_MAX	65536
 
 struct event_base;
 struct evdns_base;

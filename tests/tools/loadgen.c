@@ -3,7 +3,8 @@
  * tests).  Opens N mutual-TLS connections as N shippers, each sending M
  * realistic ~250-byte lines (sshd, sudo, netfilter, audit; the mix is
  * documented in docs/performance.md) in batches, with up to W batches in
- * flight, and reports events/s until the last ACK (so durably stored) and
+ * flight (default 64, the lines a vigil-shipper keeps unacknowledged),
+ * and reports events/s until the last ACK (so durably stored) and
  * the ACK latency percentiles.  Loopback only.
  *
  *   loadgen -p PORT -c CERT -k KEY -a CA [-n CONNS] [-m EVENTS] [-b BATCH]
@@ -39,7 +40,7 @@
 #include "buf.h"
 #include "proto.h"
 
-static int		 port, nconn = 1, window = 8, rsyslog, nhosts = 300;
+static int		 port, nconn = 1, window = 64, rsyslog, nhosts = 300;
 static long		 nevents = 100000, batchsz = 1024;
 static long long	 tstart, tspan = 3600;
 static const char	*cert, *key, *ca, *streamname = "/var/log/bench.log";
