@@ -53,6 +53,7 @@ struct ccfg {
 	long long	 heartbeat;
 	long long	 max_sessions;
 	long long	 session_queue;
+	long long	 queue_max;
 	long long	 write_buffer;
 	long long	 tz_offset;
 	struct conf_list tz_for;
@@ -107,6 +108,9 @@ static const struct conf_opt opts[] = {
 	{ "session-queue", CONF_SIZE, O(session_queue), "48M", 65536,
 	    1LL << 32, "bytes a session may have waiting for storage: its "
 	    "batches and their decoded records" },
+	{ "queue-max", CONF_SIZE, O(queue_max), "256M", 1 << 20,
+	    1LL << 40, "bytes all sessions together may have waiting for "
+	    "storage" },
 	{ "write-buffer", CONF_SIZE, O(write_buffer), "32M", 1 << 20,
 	    1LL << 32, "LevelDB write buffer" },
 	{ "tz-offset", CONF_DURATION, O(tz_offset), "0", -86400, 86400,
@@ -389,6 +393,7 @@ main(int argc, char *argv[])
 	struct writer		*w;
 	struct listener		*l, *lt = NULL, *lu = NULL;
 	struct listener_cfg	 lc;
+	struct qbudget		*qb;
 	struct ctl		*ctl;
 	struct metrics		*mx = NULL;
 	struct retention	*rt;
@@ -480,6 +485,9 @@ main(int argc, char *argv[])
 	lc.heartbeat = (int)c.heartbeat;
 	lc.max_sessions = (int)c.max_sessions;
 	lc.inflight_max = (size_t)c.session_queue;
+	if ((qb = qbudget_new((size_t)c.queue_max)) == NULL)
+		fatalx("out of memory");
+	lc.budget = qb;
 	lc.tzoff = (int32_t)c.tz_offset;
 	lc.tzfor = &c.tz_for;
 	for (int i = 0; i < c.tz_for.n; i++) {
@@ -561,10 +569,12 @@ main(int argc, char *argv[])
 	metrics_free(mx);
 	ctl_free(ctl);
 	retention_free(rt);
+	qbudget_stop(qb);	/* no session reads again: */
 	writer_free(w);		/* drains the queue: sends the last ACKs */
 	listener_free(l);
 	listener_free(lt);
 	listener_free(lu);
+	qbudget_free(qb);
 	alertout_free(ao);	/* after the writer: its last alerts go out */
 	for (int i = 0; i < 4; i++)
 		event_free(sigev[i]);

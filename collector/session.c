@@ -7,7 +7,10 @@
  *   any state --error/EOF/timeout--> closed (freed when no job refers
  *   to it any more).
  * A session stops reading while it has more than inflight_max bytes
- * queued for the writer (backpressure), and reads again below half.
+ * queued for the writer (backpressure), or while the sessions of every
+ * listener together have more than the budget's max; it reads again when
+ * both are below half.  Paused sessions wait in the budget's list, oldest
+ * first, for jobs of any session to finish.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -69,7 +72,9 @@ struct session {
 	char			 name[256];	/* from the certificate */
 	int			 refs;		/* queued writer jobs */
 	int			 dead;		/* bev freed */
-	int			 paused;
+	int			 paused;	/* not reading: queue full */
+	int			 waiting;	/* in the budget's list */
+	TAILQ_ENTRY(session)	 wentry;
 	size_t			 inflight;
 	int			 counted;	/* in stats "sessions" */
 	int			 announced;	/* in the senders table */
@@ -80,6 +85,14 @@ struct session {
 	uint32_t		 nmap;
 	struct wire_map		 map[PROTO_STREAMS_MAX];
 	struct buf		 out;		/* scratch for frames */
+};
+
+/* The memory every listener's sessions may have queued (session.h). */
+struct qbudget {
+	size_t			 max, used, peak;
+	int			 stopped;	/* shutting down: no resume */
+	size_t			 nwaiting;
+	TAILQ_HEAD(, session)	 waiting;	/* paused sessions */
 };
 
 struct listener {
@@ -196,11 +209,140 @@ addr_str(const struct sockaddr *sa, char *out, size_t outlen)
 	}
 }
 
+struct qbudget *
+qbudget_new(size_t max)
+{
+	struct qbudget	*b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->max = max;
+	TAILQ_INIT(&b->waiting);
+	return b;
+}
+
+void
+qbudget_free(struct qbudget *b)
+{
+	free(b);	/* the listeners, and their sessions, are gone */
+}
+
+size_t
+qbudget_peak(const struct qbudget *b)
+{
+	return b->peak;
+}
+
+void
+qbudget_stop(struct qbudget *b)
+{
+	b->stopped = 1;
+}
+
+/* Leave the budget's list (resumed, closed or freed). */
+static void
+session_unwait(struct session *s)
+{
+	struct qbudget	*b = s->l->cfg.budget;
+
+	if (!s->waiting)
+		return;
+	TAILQ_REMOVE(&b->waiting, s, wentry);
+	b->nwaiting--;
+	s->waiting = 0;
+}
+
+/* Bytes of a job enter (n > 0) or leave the session's and budget's queue. */
+static void
+session_queue(struct session *s, int64_t n)
+{
+	struct qbudget	*b = s->l->cfg.budget;
+
+	s->inflight += (size_t)n;
+	STATS_ADD(queue_bytes, n);
+	if (b == NULL)
+		return;
+	b->used += (size_t)n;
+	if (b->used > b->peak) {
+		b->peak = b->used;
+		STATS_SET(queue_peak, b->peak);
+	}
+}
+
+/* Too much queued: stop reading (the socket buffers fill, then the peer's). */
+static int
+session_full(const struct session *s)
+{
+	const struct qbudget	*b = s->l->cfg.budget;
+
+	return s->inflight > s->l->cfg.inflight_max ||
+	    (b != NULL && b->used > b->max);
+}
+
+static int
+session_can_resume(const struct session *s)
+{
+	const struct qbudget	*b = s->l->cfg.budget;
+
+	return s->inflight <= s->l->cfg.inflight_max / 2 &&
+	    (b == NULL || (!b->stopped && b->used <= b->max / 2));
+}
+
+static void
+session_pause(struct session *s)
+{
+	struct qbudget	*b = s->l->cfg.budget;
+
+	s->paused = 1;
+	bufferevent_disable(s->bev, EV_READ);
+	if (b != NULL && !s->waiting) {
+		TAILQ_INSERT_TAIL(&b->waiting, s, wentry);
+		b->nwaiting++;
+		s->waiting = 1;
+	}
+}
+
+/* Read again; s may be closed, or freed, when this returns. */
+static void
+session_resume(struct session *s)
+{
+	session_unwait(s);
+	s->paused = 0;
+	bufferevent_enable(s->bev, EV_READ);
+	/* frames may already wait in the input buffer */
+	session_readcb(s->bev, s);
+}
+
+/*
+ * Jobs finished: resume the paused sessions, oldest first, that may read
+ * again, while the budget stays at or below half.  Each is looked at once
+ * (a resumed session that fills up again goes to the end).
+ */
+static void
+qbudget_wake(struct qbudget *b)
+{
+	struct session	*s;
+	size_t		 n;
+
+	if (b == NULL || b->stopped)
+		return;
+	for (n = b->nwaiting; n > 0 && b->used <= b->max / 2; n--) {
+		s = TAILQ_FIRST(&b->waiting);
+		if (session_can_resume(s))
+			session_resume(s);
+		else {		/* its own queue holds it: to the end */
+			TAILQ_REMOVE(&b->waiting, s, wentry);
+			TAILQ_INSERT_TAIL(&b->waiting, s, wentry);
+		}
+	}
+}
+
 static void
 session_maybe_free(struct session *s)
 {
 	if (!s->dead || s->refs > 0)
 		return;
+	session_unwait(s);
 	LIST_REMOVE(s, entry);
 	buf_clear(&s->out);
 	buf_clear(&s->batch);
@@ -220,6 +362,7 @@ session_close(struct session *s, const char *reason)
 		stats_sender_disconnect(s->name);
 	if (s->counted)
 		STATS_ADD(sessions, -1);
+	session_unwait(s);
 	bufferevent_free(s->bev);
 	s->bev = NULL;
 	s->dead = 1;
@@ -326,8 +469,7 @@ session_internal(struct session *s, const char *fmt, ...)
 	j->sess = s;
 	j->recv_us = now;
 	s->refs++;
-	s->inflight += j->plen;
-	STATS_ADD(queue_bytes, (int64_t)j->plen);
+	session_queue(s, (int64_t)j->plen);
 	writer_submit(s->l->cfg.writer, j);
 }
 
@@ -585,30 +727,25 @@ session_job(struct session *s, enum wjob_kind kind, const uint8_t *p,
 	if (kind == WJOB_BATCH)
 		session_predecode(s, j);
 	s->refs++;
-	s->inflight += len + j->prelen;
-	STATS_ADD(queue_bytes, (int64_t)(len + j->prelen));
+	session_queue(s, (int64_t)(len + j->prelen));
 	if (kind == WJOB_BATCH) {
 		STATS_ADD(received, j->batch.count);
 		stats_sender_add(s->name, j->batch.count, 0, 0, 0);
 	}
 	stats_sender_seen(s->name, j->recv_us);
-	if (s->inflight > s->l->cfg.inflight_max && !s->paused) {
-		s->paused = 1;
-		bufferevent_disable(s->bev, EV_READ);
-	}
+	if (!s->paused && session_full(s))
+		session_pause(s);
 	writer_submit(s->l->cfg.writer, j);
 }
 
-void
-session_jobdone(struct wjob *j, void *arg)
+static void
+session_jobdone_one(struct wjob *j)
 {
 	struct session		*s = j->sess;
 	struct proto_ack	 a;
 
-	(void)arg;
 	s->refs--;
-	s->inflight -= j->plen + j->prelen;
-	STATS_ADD(queue_bytes, -(int64_t)(j->plen + j->prelen));
+	session_queue(s, -(int64_t)(j->plen + j->prelen));
 	if (j->status == 0) {
 		STATS_ADD(stored, j->stored);
 		STATS_ADD(dups, j->dups);
@@ -644,12 +781,18 @@ session_jobdone(struct wjob *j, void *arg)
 	}
 	STATS_ADD(acks, 1);
  resume:
-	if (s->paused && s->inflight <= s->l->cfg.inflight_max / 2) {
-		s->paused = 0;
-		bufferevent_enable(s->bev, EV_READ);
-		/* frames may already wait in the input buffer */
-		session_readcb(s->bev, s);
-	}
+	if (s->paused && session_can_resume(s))
+		session_resume(s);
+}
+
+void
+session_jobdone(struct wjob *j, void *arg)
+{
+	struct qbudget	*b = j->sess->l->cfg.budget;
+
+	(void)arg;
+	session_jobdone_one(j);		/* may free j's session */
+	qbudget_wake(b);
 }
 
 static void

@@ -32,11 +32,25 @@ struct listener_cfg {
 	int		 heartbeat;	/* seconds */
 	int		 max_sessions;
 	size_t		 inflight_max;	/* bytes queued per session */
+	struct qbudget	*budget;	/* bytes queued by every session of
+					 * every listener; NULL: no bound */
 	int32_t		 tzoff;		/* zone for zone-less times */
 	const struct conf_list *tzfor;	/* "NAME=OFFSET": per sender */
 };
 
 struct listener;
+struct qbudget;
+
+/*
+ * The budget of queued bytes the sessions of all listeners share (the
+ * `queue-max` setting): a session stops reading while the total is above
+ * max, and reads again below half.  The event loop's thread only.
+ */
+struct qbudget *qbudget_new(size_t max);
+void	qbudget_free(struct qbudget *);	/* after the listeners */
+size_t	qbudget_peak(const struct qbudget *);	/* most bytes queued */
+/* Shutting down: the last jobs' ACKs resume no paused session. */
+void	qbudget_stop(struct qbudget *);
 
 /* Bind and listen.  Returns NULL with err set on failure. */
 struct listener *listener_new(struct event_base *, const struct listener_cfg *,

@@ -202,6 +202,7 @@ stats_json(struct buf *out, int64_t now_us, uint64_t disk_bytes,
 	json_key_int(&j, "session_errors", (int64_t)tot.conn_errors);
 	json_key_int(&j, "sessions", (int64_t)tot.sessions);
 	json_key_int(&j, "queue_bytes", (int64_t)tot.queue_bytes);
+	json_key_int(&j, "queue_peak_bytes", (int64_t)tot.queue_peak);
 	json_key_int(&j, "store_bytes", (int64_t)disk_bytes);
 	json_key_int(&j, "streams", nstreams);
 	json_key(&j, "rules");

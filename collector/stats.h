@@ -37,6 +37,7 @@ struct stats_totals {
 	uint64_t	store_errors;
 	uint64_t	sessions;	/* live */
 	uint64_t	queue_bytes;	/* waiting for the writer */
+	uint64_t	queue_peak;	/* the most queue_bytes so far */
 	uint64_t	timeouts;	/* sessions dropped: no heartbeat,
 					 * write timed out */
 	uint64_t	conn_errors;	/* sessions dropped: transport error */

@@ -10,6 +10,8 @@
 # the collector does).  Twice: with every write failing, then with only
 # the syncs failing (LevelDB then refuses every later write on that
 # handle).  A collector stopped while the disk is full exits promptly.
+# And with three senders while it is full, the queued bytes stop at
+# queue-max (plus at most a batch per sender).
 . "$(dirname "$0")/../lib.sh"
 
 N=3000			# lines per step
@@ -126,6 +128,47 @@ test_expect_success 'restarted with space: every line exactly once' '
 test_expect_success 'the shipper is still running; everything stops cleanly' '
 	alive "$(shipper_pid sf)" &&
 	stop_shipper sf && stop_collector
+'
+
+# queue-max: while the store is stalled, three senders (their streams
+# registered before the disk fills: loadgen -d waits after WELCOME) of
+# batches of 256
+# lines (~70 KB, ~200 KB with their decoded records) fill the collector's
+# queue up to the budget plus at most one batch each (QBOUND), where
+# session-queue alone would let them queue all 12,000 lines (~9 MB).
+LOADGEN=$VIGIL_TESTBIN/loadgen
+QBOUND=$((1048576 + 3 * 300000))
+
+test_expect_success 'disk full, three senders: the queue stops at queue-max' '
+	printf "queue-max 1M\n" >>"$T/collector.conf" &&
+	start_full_collector &&
+	make_cert "$T/ca" lg >/dev/null 2>&1 &&
+	"$LOADGEN" -p "$COLLECTOR_PORT" -c "$T/ca/lg.crt" -k "$T/ca/lg.key" \
+	    -a "$T/ca/ca.crt" -n 3 -m 4000 -b 256 -d 3 >"$T/lg.out" 2>&1 &
+	LGPID=$! &&
+	remember "$LGPID" loadgen &&
+	wait_for "test \$(stat_of sessions) -eq 3" 10 &&
+	touch "$FULL" &&
+	wait_for "test \$(stat_of queue_bytes) -gt 1048576" 20 &&
+	sleep 2 &&
+	q=$(stat_of queue_bytes) &&
+	sleep 1 &&
+	test "$(stat_of queue_bytes)" -eq "$q" &&
+	test "$q" -le $QBOUND &&
+	test "$(stat_of events_stored)" -eq 0 &&
+	alive "$LGPID"
+'
+
+test_expect_success 'space back: every sender finishes, the peak stayed bounded' '
+	rm -f "$FULL" &&
+	wait "$LGPID" &&
+	grep -q " ok" "$T/lg.out" &&
+	test "$(stat_of events_stored)" -eq 12000 &&
+	test "$(stat_of queue_bytes)" -eq 0 &&
+	peak=$(stat_of queue_peak_bytes) &&
+	test "$peak" -gt 1048576 &&
+	test "$peak" -le $QBOUND &&
+	stop_collector
 '
 
 test_done

@@ -9,6 +9,7 @@
  *
  *   loadgen -p PORT -c CERT -k KEY -a CA [-n CONNS] [-m EVENTS] [-b BATCH]
  *           [-w WINDOW] [-s STREAM] [-H HOSTS] [-t START] [-T SPAN]
+ *           [-d SECONDS]   (wait after WELCOME before the first batch)
  *   loadgen -r -p PORT -c CERT -k KEY -a CA [-n CONNS] [-m EVENTS]
  *           [-f FILE]                 (RFC 6587 syslog over TLS: rsyslog)
  *   loadgen -o FILE [-n CONNS] [-m EVENTS] ...   (write the lines only)
@@ -41,6 +42,7 @@
 #include "proto.h"
 
 static int		 port, nconn = 1, window = 64, rsyslog, nhosts = 300;
+static int		 delay;
 static long		 nevents = 100000, batchsz = 1024;
 static long long	 tstart, tspan = 3600;
 static const char	*cert, *key, *ca, *streamname = "/var/log/bench.log";
@@ -344,6 +346,8 @@ work(void *arg)
 		fprintf(stderr, "loadgen: no WELCOME\n");
 		return NULL;
 	}
+	if (delay > 0)
+		sleep((unsigned)delay);
 	while (acked < nb) {
 		while (b < nb && b - acked < window) {
 			buf_reset(&out);
@@ -399,7 +403,7 @@ main(int argc, char *argv[])
 	int		 ch, k, ok = 1;
 
 	tstart = -1;
-	while ((ch = getopt(argc, argv, "p:c:k:a:n:m:b:w:s:rf:o:H:t:T:")) !=
+	while ((ch = getopt(argc, argv, "p:c:k:a:n:m:b:w:s:rf:o:H:t:T:d:")) !=
 	    -1) {
 		switch (ch) {
 		case 'r': rsyslog = 1; break;
@@ -415,6 +419,7 @@ main(int argc, char *argv[])
 		case 'n': nconn = atoi(optarg); break;
 		case 'm': nevents = atol(optarg); break;
 		case 'b': batchsz = atol(optarg); break;
+		case 'd': delay = atoi(optarg); break;
 		case 'w': window = atoi(optarg); break;
 		case 's': streamname = optarg; break;
 		default:

@@ -122,6 +122,7 @@ main(void)
 	m.tot.acks = 5;
 	m.tot.store_errors = 1;
 	m.tot.queue_bytes = 4096;
+	m.tot.queue_peak = 1 << 20;
 	m.tot.tls_refused = 3;
 	m.tot.tls_refused_by[TLSR_EXPIRED] = 2;
 	m.tot.tls_refused_by[TLSR_NO_CERT] = 1;
@@ -141,6 +142,8 @@ main(void)
 	T_STR(line("vigil_acks_total "), "vigil_acks_total 5");
 	T_STR(line("vigil_store_errors_total "), "vigil_store_errors_total 1");
 	T_STR(line("vigil_queue_bytes "), "vigil_queue_bytes 4096");
+	T_STR(line("vigil_queue_peak_bytes "),
+	    "vigil_queue_peak_bytes 1048576");
 	T_STR(line("vigil_store_bytes "), "vigil_store_bytes 123456");
 	T_STR(line("vigil_streams "), "vigil_streams 4");
 	T_STR(line("vigil_start_time_seconds "),
