@@ -123,6 +123,7 @@ main(int argc, char **argv)
 	SSL_CTX			*ctx;
 	SSL			*s;
 	int			 c, port = 0, lfd, fd, one = 1, welcomed = 0;
+	int			 rc = 1;
 
 	while ((c = getopt(argc, argv, "a:c:k:m:p:")) != -1) {
 		switch (c) {
@@ -164,21 +165,21 @@ main(int argc, char **argv)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	s = SSL_new(ctx);
 	SSL_set_fd(s, fd);
-	if (SSL_accept(s) != 1) {
-		ERR_print_errors_fp(stderr);
-		return 1;
-	}
 	h = calloc(1, sizeof(*h));
 	w = calloc(1, sizeof(*w));
-	if (h == NULL || w == NULL)
-		return 1;
 	buf_init(&in, 0);
 	buf_init(&out, 0);
+	if (SSL_accept(s) != 1) {
+		ERR_print_errors_fp(stderr);
+		goto out;
+	}
+	if (h == NULL || w == NULL)
+		goto out;
 	while (lines < want) {
 		if (read_frame(s, &in, &type, &plen) != 0) {
 			fprintf(stderr, "acksink: connection lost after %lld "
 			    "lines\n", lines);
-			return 1;
+			goto out;
 		}
 		const uint8_t *p = in.d + PROTO_FRAME_HDR;
 		switch (type) {
@@ -209,7 +210,7 @@ main(int argc, char **argv)
 				    (unsigned long long)b.first_seq,
 				    si == h->nstreams ? 0ULL :
 				    (unsigned long long)next[si]);
-				return 1;
+				goto out;
 			}
 			if (lines == 0)
 				t0 = now();
@@ -236,7 +237,7 @@ main(int argc, char **argv)
 		case PROTO_GAP:
 			fprintf(stderr, "acksink: the shipper reported a "
 			    "gap\n");
-			return 1;
+			goto out;
 		default:
 			goto bad;
 		}
@@ -245,10 +246,18 @@ main(int argc, char **argv)
 	    now() - t0);
 	fflush(stdout);
 	SSL_shutdown(s);
-	close(fd);
-	return 0;
+	rc = 0;
+	goto out;
  bad:
 	fprintf(stderr, "acksink: bad or unexpected %s frame (%zu bytes)\n",
 	    proto_type_name(type), plen);
-	return 1;
+ out:
+	SSL_free(s);
+	SSL_CTX_free(ctx);
+	close(fd);
+	buf_clear(&in);
+	buf_clear(&out);
+	free(h);
+	free(w);
+	return rc;
 }
