@@ -558,6 +558,9 @@ forward_connect(struct forward *fw)
 	    forward_eventcb, fw);
 	/* refill when half the queued output has gone out */
 	bufferevent_setwatermark(fw->bev, EV_WRITE, FORWARD_OUT_MAX / 2, 0);
+	/* all of it in one go, not libevent's 16 KiB per loop pass: between
+	 * two passes the shipper may read and spool a whole round */
+	bufferevent_set_max_single_write(fw->bev, FORWARD_OUT_MAX * 2);
 	bufferevent_enable(fw->bev, EV_READ | EV_WRITE);
 	fw->state = FW_CONNECTING;
 	log_debug("connecting to %s:%d", fw->conf->host, fw->port);

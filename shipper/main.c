@@ -644,6 +644,20 @@ shipper_save(struct shipper *sh)
 }
 
 /*
+ * Read again as soon as the sockets have been served.  A zero timeout, not
+ * event_active(): libevent runs an event activated from a callback in the
+ * same pass, so a backlog of files would be read round after round, with
+ * nothing sent, until all of it was in the spool (102 MB, half a second).
+ */
+static void
+shipper_read_soon(struct shipper *sh)
+{
+	static const struct timeval	now = { 0, 0 };
+
+	event_add(sh->read_ev, &now);
+}
+
+/*
  * Read every input for one round (into the spool), make it durable, then
  * send.  A round cut short by its size continues at once, after the
  * events that wait.
@@ -679,7 +693,7 @@ shipper_read(struct shipper *sh)
 		shipper_save(sh);
 	shipper_refill(sh);
 	if (more)
-		event_active(sh->read_ev, EV_TIMEOUT, 1);
+		shipper_read_soon(sh);
 }
 
 
@@ -721,7 +735,7 @@ forward_ackcb(void *arg)
 		    strerror(errno) : err_str(r));
 	for (i = 0; i < sh->nin; i++)
 		if (sh->in[i].blocked && !state_full(sh->st)) {
-			event_active(sh->read_ev, EV_TIMEOUT, 1);
+			shipper_read_soon(sh);
 			return;
 		}
 }
