@@ -344,42 +344,59 @@ fi
 if part shipper; then
 "$LOADGEN" -o "$T/big.log" -n 1 -m "$BENCH_SHIP_LINES" -t "$START" \
     -T 3600 || exit 1
+# per_m A B: CPU seconds B - A per million of the BENCH_SHIP_LINES lines
+per_m() {
+	awk -v a="$1" -v b="$2" -v n="$BENCH_SHIP_LINES" \
+	    'BEGIN { printf "%.2f", (b - a) * 1000000 / n }'
+}
+
+# ship_big [PORT]: a fresh shipper "bigship" tails an empty file, sending
+# to PORT (default: the collector); then the lines are appended at once.
+# Sets SP, b_c0 (its CPU seconds before), b_cc0 (the collector's, without
+# PORT) and b_t0 (when the append began).
+ship_big() {
+	: >"$T/ship.log"
+	printf 'input auth:%s\nfrom-beginning yes\n' "$T/ship.log" \
+	    >"$T/ship-bigship.conf"
+	rm -rf "$T/ship-bigship"
+	SHIPPER_PORT=${1:-} start_shipper bigship || return 1
+	sleep 1
+	SP=$(shipper_pid bigship)
+	b_c0=$(proc_cpu "$SP")
+	[ -n "${1:-}" ] || b_cc0=$(proc_cpu "$COLLECTOR_PID")
+	b_t0=$(now)
+	cat "$T/big.log" >>"$T/ship.log"
+}
+
+# ship_res SIDE HWMKEY: all lines are in; the round's lines/s, the
+# shipper's peak RSS and CPU seconds per million lines (b_c1: its CPU)
+ship_res() {
+	b_s=$(elapsed "$b_t0")
+	b_c1=$(proc_cpu "$SP")
+	res "${1}_eps_1_r$b_r" "$(awk -v n="$BENCH_SHIP_LINES" -v s="$b_s" \
+	    'BEGIN { printf "%.0f", n / s }')"
+	res "${2}_1_r$b_r" "$(proc_hwm "$SP")"
+	res "${1}_cpu_per_m_1_r$b_r" "$(per_m "$b_c0" "$b_c1")"
+}
+
 b_r=0
 while [ "$b_r" -lt "$BENCH_ROUNDS" ]; do
 b_r=$((b_r + 1))
 say "shipper: $BENCH_SHIP_LINES lines appended to a tailed file" \
     "(round $b_r)"
 fresh_collector || exit 1
-: >"$T/ship.log"
-printf 'input auth:%s\nfrom-beginning yes\n' "$T/ship.log" \
-    >"$T/ship-bigship.conf"
-rm -rf "$T/ship-bigship"
-start_shipper bigship || exit 1
-sleep 1
-SP=$(shipper_pid bigship)
-b_c0=$(proc_cpu "$SP")
-b_cc0=$(proc_cpu "$COLLECTOR_PID")
-b_t0=$(now)
-cat "$T/big.log" >>"$T/ship.log"
+ship_big || exit 1
 wait_for "test \"\$(status_num events_stored)\" = $BENCH_SHIP_LINES" 600 ||
     exit 1
-b_s=$(elapsed "$b_t0")
-b_c1=$(proc_cpu "$SP")
 b_cc1=$(proc_cpu "$COLLECTOR_PID")
-res "ship_eps_1_r$b_r" "$(awk -v n="$BENCH_SHIP_LINES" -v s="$b_s" \
-    'BEGIN { printf "%.0f", n / s }')"
-res "ship_big_hwm_1_r$b_r" "$(proc_hwm "$SP")"
 # the shipper's own cost, apart from the collector that sets the rate:
 # CPU (utime+stime) per million lines, and the lines/s that CPU would
 # allow on one core of its own
-res "ship_cpu_per_m_1_r$b_r" "$(awk -v a="$b_c0" -v b="$b_c1" \
-    -v n="$BENCH_SHIP_LINES" 'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
+ship_res ship ship_big_hwm
 res "ship_lines_per_cpu_s_1_r$b_r" "$(awk -v a="$b_c0" -v b="$b_c1" \
     -v n="$BENCH_SHIP_LINES" 'BEGIN { if (b > a) printf "%.0f", n / (b - a) }')"
-res "ship_coll_cpu_per_m_1_r$b_r" "$(awk -v a="$b_cc0" -v b="$b_cc1" \
-    -v n="$BENCH_SHIP_LINES" 'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
+res "ship_coll_cpu_per_m_1_r$b_r" "$(per_m "$b_cc0" "$b_cc1")"
 stop_shipper bigship
-rm -f "$T/ship.log"
 # the same lines into acksink, which acknowledges every batch at once and
 # stores nothing: what the shipper alone can tail and send
 say "shipper: $BENCH_SHIP_LINES lines into acksink (round $b_r)"
@@ -390,26 +407,13 @@ timeout 600 "$ACKSINK" -p "$b_port" -c "$T/ca/collector.crt" \
 b_sink=$!
 remember "$b_sink" acksink
 wait_for "grep -q listening \"$T/sink.out\"" 10 || exit 1
-: >"$T/ship.log"
-rm -rf "$T/ship-bigship"
-SHIPPER_PORT=$b_port start_shipper bigship || exit 1
-sleep 1
-SP=$(shipper_pid bigship)
-b_c0=$(proc_cpu "$SP")
-b_t0=$(now)
-cat "$T/big.log" >>"$T/ship.log"
+ship_big "$b_port" || exit 1
 if ! wait "$b_sink"; then
 	say "bench: acksink failed:"
 	cat "$T/sink.err"
 	exit 1
 fi
-b_s=$(elapsed "$b_t0")
-b_c1=$(proc_cpu "$SP")
-res "sink_eps_1_r$b_r" "$(awk -v n="$BENCH_SHIP_LINES" -v s="$b_s" \
-    'BEGIN { printf "%.0f", n / s }')"
-res "sink_hwm_1_r$b_r" "$(proc_hwm "$SP")"
-res "sink_cpu_per_m_1_r$b_r" "$(awk -v a="$b_c0" -v b="$b_c1" \
-    -v n="$BENCH_SHIP_LINES" 'BEGIN { printf "%.2f", (b - a) * 1000000 / n }')"
+ship_res sink sink_hwm
 stop_shipper bigship
 rm -f "$T/ship.log"
 done

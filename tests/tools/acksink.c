@@ -28,30 +28,8 @@
 
 #include "buf.h"
 #include "proto.h"
+#include "sslio.h"
 #include "tlsctx.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-ssl_write_all(SSL *s, const void *p, size_t n)
-{
-	size_t	w;
-
-	while (n > 0) {
-		if (SSL_write_ex(s, p, n, &w) != 1)
-			return -1;
-		p = (const char *)p + w;
-		n -= w;
-	}
-	return 0;
-}
 
 /* One frame into *in (grown up to PROTO_FRAME_MAX); 0, or -1 at EOF/error. */
 static int

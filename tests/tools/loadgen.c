@@ -40,6 +40,7 @@
 
 #include "buf.h"
 #include "proto.h"
+#include "sslio.h"
 
 static int		 port, nconn = 1, window = 64, rsyslog, nhosts = 300;
 static int		 delay;
@@ -57,15 +58,6 @@ struct worker {
 	long long	 bytes;	/* of the lines, without framing */
 	int		 ok;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static uint32_t
 mix(uint64_t x)
@@ -127,20 +119,6 @@ mkline(char *out, size_t n, long g)
 		    "res=success'", ts, host, (long long)t, g % 1000, g,
 		    g % 50, g % 50, 3000 + g % 1000);
 	}
-}
-
-static int
-ssl_write_all(SSL *s, const void *p, size_t n)
-{
-	size_t	w;
-
-	while (n > 0) {
-		if (SSL_write_ex(s, p, n, &w) != 1)
-			return -1;
-		p = (const char *)p + w;
-		n -= w;
-	}
-	return 0;
 }
 
 static int
