@@ -66,7 +66,7 @@ static const struct total {
 	    "Bytes received and waiting for the writer." },
 	{ "vigil_queue_peak_bytes", "gauge", C(queue_peak),
 	    "The most bytes that have waited for the writer at once since "
-	    "the start (bounded by queue-max plus a frame per session)." },
+	    "the start (queue-max plus at most the batch that crossed it)." },
 	{ "vigil_session_timeouts_total", "counter", C(timeouts),
 	    "Sessions dropped: no heartbeat from the peer, or a write timed "
 	    "out." },

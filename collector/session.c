@@ -7,10 +7,13 @@
  *   any state --error/EOF/timeout--> closed (freed when no job refers
  *   to it any more).
  * A session stops reading while it has more than inflight_max bytes
- * queued for the writer (backpressure), or while the sessions of every
- * listener together have more than the budget's max; it reads again when
- * both are below half.  Paused sessions wait in the budget's list, oldest
- * first, for jobs of any session to finish.
+ * queued for the writer (backpressure), and every session stops once the
+ * sessions of all listeners together have more than the budget's max,
+ * until that is below half ("over").  A paused session reads again when
+ * its own queue is below half and the budget is not over; paused
+ * sessions wait in the budget's list and resume oldest first as jobs of
+ * any session finish.  The check comes before each frame is taken, so
+ * the budget is exceeded by at most the one job that crossed it.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -90,6 +93,8 @@ struct session {
 /* The memory every listener's sessions may have queued (session.h). */
 struct qbudget {
 	size_t			 max, used, peak;
+	int			 over;		/* went over max, not yet below
+						 * half: nobody reads */
 	int			 stopped;	/* shutting down: no resume */
 	size_t			 nwaiting;
 	TAILQ_HEAD(, session)	 waiting;	/* paused sessions */
@@ -263,6 +268,10 @@ session_queue(struct session *s, int64_t n)
 	if (b == NULL)
 		return;
 	b->used += (size_t)n;
+	if (b->used > b->max)
+		b->over = 1;
+	else if (b->used <= b->max / 2)
+		b->over = 0;
 	if (b->used > b->peak) {
 		b->peak = b->used;
 		STATS_SET(queue_peak, b->peak);
@@ -275,8 +284,7 @@ session_full(const struct session *s)
 {
 	const struct qbudget	*b = s->l->cfg.budget;
 
-	return s->inflight > s->l->cfg.inflight_max ||
-	    (b != NULL && b->used > b->max);
+	return s->inflight > s->l->cfg.inflight_max || (b != NULL && b->over);
 }
 
 static int
@@ -285,7 +293,7 @@ session_can_resume(const struct session *s)
 	const struct qbudget	*b = s->l->cfg.budget;
 
 	return s->inflight <= s->l->cfg.inflight_max / 2 &&
-	    (b == NULL || (!b->stopped && b->used <= b->max / 2));
+	    (b == NULL || (!b->stopped && !b->over));
 }
 
 static void
@@ -315,8 +323,9 @@ session_resume(struct session *s)
 
 /*
  * Jobs finished: resume the paused sessions, oldest first, that may read
- * again, while the budget stays at or below half.  Each is looked at once
- * (a resumed session that fills up again goes to the end).
+ * again, until the budget is over again.  Each is looked at once (a
+ * resumed session that fills up again goes to the end); one that is
+ * closing only leaves the list.
  */
 static void
 qbudget_wake(struct qbudget *b)
@@ -326,9 +335,11 @@ qbudget_wake(struct qbudget *b)
 
 	if (b == NULL || b->stopped)
 		return;
-	for (n = b->nwaiting; n > 0 && b->used <= b->max / 2; n--) {
+	for (n = b->nwaiting; n > 0 && !b->over; n--) {
 		s = TAILQ_FIRST(&b->waiting);
-		if (session_can_resume(s))
+		if (s->state == S_CLOSING)
+			session_unwait(s);
+		else if (session_can_resume(s))
 			session_resume(s);
 		else {		/* its own queue holds it: to the end */
 			TAILQ_REMOVE(&b->waiting, s, wentry);
@@ -403,6 +414,7 @@ session_fail(struct session *s, const char *fmt, ...)
 		return;
 	}
 	s->state = S_CLOSING;
+	session_unwait(s);
 	bufferevent_disable(s->bev, EV_READ);
 	bufferevent_setcb(s->bev, NULL, session_drainedcb, session_eventcb, s);
 	bufferevent_set_timeouts(s->bev, NULL, &tv);
@@ -781,7 +793,8 @@ session_jobdone_one(struct wjob *j)
 	}
 	STATS_ADD(acks, 1);
  resume:
-	if (s->paused && session_can_resume(s))
+	/* with a budget, qbudget_wake resumes paused sessions in order */
+	if (s->paused && s->l->cfg.budget == NULL && session_can_resume(s))
 		session_resume(s);
 }
 
@@ -887,6 +900,10 @@ session_syslog_read(struct session *s, struct evbuffer *in)
 		len = evbuffer_get_length(in);
 		if (len == 0)
 			break;
+		if (session_full(s)) {	/* before another message */
+			session_pause(s);
+			break;
+		}
 		/* enough for one message of the maximum size */
 		if (len > PROTO_LINE_MAX + 16)
 			len = PROTO_LINE_MAX + 16;
@@ -941,6 +958,10 @@ session_readcb(struct bufferevent *bev, void *arg)
 		len = evbuffer_get_length(in);
 		if (len < 4)
 			break;
+		if (session_full(s)) {	/* before another frame */
+			session_pause(s);
+			break;
+		}
 		evbuffer_copyout(in, hdr, len < sizeof(hdr) ? len :
 		    sizeof(hdr));
 		need = 4 + (size_t)be32_get(hdr);

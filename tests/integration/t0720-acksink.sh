@@ -32,6 +32,7 @@ test_expect_success 'every tailed line reaches the sink, bytes exact' '
 	wait "$SINK_PID" &&
 	bytes=$(( $(wc -c <"$T/lines.log") - 20000 )) &&
 	grep -qx "lines 20000 bytes $bytes seconds [0-9.]*" "$T/sink.out" &&
+	grep -qx "acked 20000" "$T/sink.out" &&
 	stop_shipper s1
 '
 
@@ -41,8 +42,7 @@ test_expect_success 'a shipper that goes away early fails the sink' '
 	printf "input auth:%s\nfrom-beginning yes\n" "$T/ship2.log" \
 	    >"$T/ship-s2.conf" &&
 	SHIPPER_PORT=$SINK_PORT start_shipper s2 &&
-	wait_for "grep -q \"connected to\" \"$T/ship-s2.log\"" 10 &&
-	sleep 2 &&
+	wait_for "grep -qx \"acked 10\" \"$T/sink.out\"" 10 &&
 	stop_shipper s2 &&
 	test_must_fail wait "$SINK_PID" &&
 	grep -q "connection lost after 10 lines" "$T/sink.err" &&

@@ -132,19 +132,19 @@ test_expect_success 'the shipper is still running; everything stops cleanly' '
 
 # queue-max: while the store is stalled, three senders (their streams
 # registered before the disk fills: loadgen -d waits after WELCOME) of
-# batches of 256
-# lines (~70 KB, ~200 KB with their decoded records) fill the collector's
-# queue up to the budget plus at most one batch each (QBOUND), where
-# session-queue alone would let them queue all 12,000 lines (~9 MB).
+# batches of 256 lines (~70 KB, ~200 KB with their decoded records) fill
+# the collector's queue up to the budget plus the one batch that crossed
+# it (QBOUND), where session-queue alone would let them queue all 12,000
+# lines (~9 MB).
 LOADGEN=$VIGIL_TESTBIN/loadgen
-QBOUND=$((1048576 + 3 * 300000))
+QBOUND=$((1048576 + 300000))
 
 test_expect_success 'disk full, three senders: the queue stops at queue-max' '
 	printf "queue-max 1M\n" >>"$T/collector.conf" &&
 	start_full_collector &&
 	make_cert "$T/ca" lg >/dev/null 2>&1 &&
 	"$LOADGEN" -p "$COLLECTOR_PORT" -c "$T/ca/lg.crt" -k "$T/ca/lg.key" \
-	    -a "$T/ca/ca.crt" -n 3 -m 4000 -b 256 -d 3 >"$T/lg.out" 2>&1 &
+	    -a "$T/ca/ca.crt" -n 3 -m 4000 -b 256 -d 5 >"$T/lg.out" 2>&1 &
 	LGPID=$! &&
 	remember "$LGPID" loadgen &&
 	wait_for "test \$(stat_of sessions) -eq 3" 10 &&
@@ -161,6 +161,7 @@ test_expect_success 'disk full, three senders: the queue stops at queue-max' '
 
 test_expect_success 'space back: every sender finishes, the peak stayed bounded' '
 	rm -f "$FULL" &&
+	wait_for "! alive $LGPID" 60 &&
 	wait "$LGPID" &&
 	grep -q " ok" "$T/lg.out" &&
 	test "$(stat_of events_stored)" -eq 12000 &&

@@ -9,7 +9,7 @@
  * end).  It accepts one connection and exits 0 once it has acknowledged
  * LINES lines, printing "lines N bytes B seconds S" (S: from the first
  * BATCH to the last ACK); 1 on any protocol or TLS error, or after 120 s
- * without a frame.
+ * without a frame.  After each ACK it prints "acked N" (lines so far).
  *
  *   acksink -p PORT -c CERT -k KEY -a CA -m LINES
  */
@@ -99,9 +99,9 @@ main(int argc, char **argv)
 	size_t			 plen, i, si;
 	uint8_t			 type;
 	SSL_CTX			*ctx;
-	SSL			*s;
-	int			 c, port = 0, lfd, fd, one = 1, welcomed = 0;
-	int			 rc = 1;
+	SSL			*s = NULL;
+	int			 c, port = 0, lfd, fd = -1, one = 1;
+	int			 welcomed = 0, rc = 1;
 
 	while ((c = getopt(argc, argv, "a:c:k:m:p:")) != -1) {
 		switch (c) {
@@ -121,7 +121,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "acksink: %s\n", err);
 		return 1;
 	}
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	h = calloc(1, sizeof(*h));
+	w = calloc(1, sizeof(*w));
+	buf_init(&in, 0);
+	buf_init(&out, 0);
+	if (h == NULL || w == NULL)
+		goto out;
+	if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+		perror("acksink: socket");
+		goto out;
+	}
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -130,29 +139,24 @@ main(int argc, char **argv)
 	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    listen(lfd, 1) == -1) {
 		perror("acksink: bind");
-		return 1;
+		close(lfd);
+		goto out;
 	}
 	printf("listening\n");
 	fflush(stdout);
-	if ((fd = accept(lfd, NULL, NULL)) == -1) {
-		perror("acksink: accept");
-		return 1;
-	}
+	fd = accept(lfd, NULL, NULL);
 	close(lfd);
+	if (fd == -1) {
+		perror("acksink: accept");
+		goto out;
+	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	s = SSL_new(ctx);
-	SSL_set_fd(s, fd);
-	h = calloc(1, sizeof(*h));
-	w = calloc(1, sizeof(*w));
-	buf_init(&in, 0);
-	buf_init(&out, 0);
-	if (SSL_accept(s) != 1) {
+	if ((s = SSL_new(ctx)) == NULL || SSL_set_fd(s, fd) != 1 ||
+	    SSL_accept(s) != 1) {
 		ERR_print_errors_fp(stderr);
 		goto out;
 	}
-	if (h == NULL || w == NULL)
-		goto out;
 	while (lines < want) {
 		if (read_frame(s, &in, &type, &plen) != 0) {
 			fprintf(stderr, "acksink: connection lost after %lld "
@@ -205,6 +209,8 @@ main(int argc, char **argv)
 			if (proto_ack_encode(&out, &a) != 0 ||
 			    send_frame(s, &out) != 0)
 				goto bad;
+			printf("acked %lld\n", lines);	/* progress */
+			fflush(stdout);
 			break;
 		case PROTO_PING:
 			if (proto_ping_decode(p, plen, &nonce) != 0 ||
@@ -232,7 +238,8 @@ main(int argc, char **argv)
  out:
 	SSL_free(s);
 	SSL_CTX_free(ctx);
-	close(fd);
+	if (fd != -1)
+		close(fd);
 	buf_clear(&in);
 	buf_clear(&out);
 	free(h);
