@@ -232,12 +232,6 @@ qbudget_free(struct qbudget *b)
 	free(b);	/* the listeners, and their sessions, are gone */
 }
 
-size_t
-qbudget_peak(const struct qbudget *b)
-{
-	return b->peak;
-}
-
 void
 qbudget_stop(struct qbudget *b)
 {
@@ -265,8 +259,6 @@ session_queue(struct session *s, int64_t n)
 
 	s->inflight += (size_t)n;
 	STATS_ADD(queue_bytes, n);
-	if (b == NULL)
-		return;
 	b->used += (size_t)n;
 	if (b->used > b->max)
 		b->over = 1;
@@ -284,7 +276,7 @@ session_full(const struct session *s)
 {
 	const struct qbudget	*b = s->l->cfg.budget;
 
-	return s->inflight > s->l->cfg.inflight_max || (b != NULL && b->over);
+	return s->inflight > s->l->cfg.inflight_max || b->over;
 }
 
 static int
@@ -292,8 +284,8 @@ session_can_resume(const struct session *s)
 {
 	const struct qbudget	*b = s->l->cfg.budget;
 
-	return s->inflight <= s->l->cfg.inflight_max / 2 &&
-	    (b == NULL || (!b->stopped && !b->over));
+	return s->inflight <= s->l->cfg.inflight_max / 2 && !b->stopped &&
+	    !b->over;
 }
 
 static void
@@ -303,7 +295,7 @@ session_pause(struct session *s)
 
 	s->paused = 1;
 	bufferevent_disable(s->bev, EV_READ);
-	if (b != NULL && !s->waiting) {
+	if (!s->waiting) {
 		TAILQ_INSERT_TAIL(&b->waiting, s, wentry);
 		b->nwaiting++;
 		s->waiting = 1;
@@ -333,7 +325,7 @@ qbudget_wake(struct qbudget *b)
 	struct session	*s;
 	size_t		 n;
 
-	if (b == NULL || b->stopped)
+	if (b->stopped)
 		return;
 	for (n = b->nwaiting; n > 0 && !b->over; n--) {
 		s = TAILQ_FIRST(&b->waiting);
@@ -739,14 +731,13 @@ session_job(struct session *s, enum wjob_kind kind, const uint8_t *p,
 	if (kind == WJOB_BATCH)
 		session_predecode(s, j);
 	s->refs++;
+	/* over a limit: the next frame waits (session_readcb) */
 	session_queue(s, (int64_t)(len + j->prelen));
 	if (kind == WJOB_BATCH) {
 		STATS_ADD(received, j->batch.count);
 		stats_sender_add(s->name, j->batch.count, 0, 0, 0);
 	}
 	stats_sender_seen(s->name, j->recv_us);
-	if (!s->paused && session_full(s))
-		session_pause(s);
 	writer_submit(s->l->cfg.writer, j);
 }
 
@@ -780,7 +771,7 @@ session_jobdone_one(struct wjob *j)
 	if (s->state == S_SYSLOG) {
 		/* syslog peers get no acknowledgement */
 		wjob_free(j);
-		goto resume;
+		return;
 	}
 	a.stream = j->wire_stream;
 	a.through = j->kind == WJOB_BATCH ?
@@ -792,12 +783,9 @@ session_jobdone_one(struct wjob *j)
 		return;
 	}
 	STATS_ADD(acks, 1);
- resume:
-	/* with a budget, qbudget_wake resumes paused sessions in order */
-	if (s->paused && s->l->cfg.budget == NULL && session_can_resume(s))
-		session_resume(s);
 }
 
+/* A job is done; paused sessions resume through the budget, in order. */
 void
 session_jobdone(struct wjob *j, void *arg)
 {

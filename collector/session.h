@@ -33,7 +33,7 @@ struct listener_cfg {
 	int		 max_sessions;
 	size_t		 inflight_max;	/* bytes queued per session */
 	struct qbudget	*budget;	/* bytes queued by every session of
-					 * every listener; NULL: no bound */
+					 * every listener (required) */
 	int32_t		 tzoff;		/* zone for zone-less times */
 	const struct conf_list *tzfor;	/* "NAME=OFFSET": per sender */
 };
@@ -48,7 +48,6 @@ struct qbudget;
  */
 struct qbudget *qbudget_new(size_t max);
 void	qbudget_free(struct qbudget *);	/* after the listeners */
-size_t	qbudget_peak(const struct qbudget *);	/* most bytes queued */
 /* Shutting down: the last jobs' ACKs resume no paused session. */
 void	qbudget_stop(struct qbudget *);
 
